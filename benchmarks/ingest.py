@@ -1,0 +1,171 @@
+"""Ingest benchmark: `xenreview show --format json` against the stdlib+unidiff floor.
+
+Builds a synthetic git history with ``git fast-import`` (N commits touching
+C files under xen/), exports it with ``git format-patch --stdout`` as an mbox,
+then times, in the same run and on the same bytes:
+
+- the floor: Python's ``mailbox.mbox`` (compat32 messages), each payload
+  decoded and parsed by ``unidiff.PatchSet``;
+- ``xenreview show --format json`` on the mbox (output to /dev/null).
+
+Both run as separate processes (best of --repeat), each reporting its own
+peak RSS.  Run:  python -m benchmarks.ingest [--patches 3000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FLOOR = r"""
+import mailbox, sys, unidiff
+box = mailbox.mbox(sys.argv[1], create=False)
+files = 0
+for msg in box:
+    payload = msg.get_payload(decode=True) or b""
+    text = payload.decode("utf-8", "replace")
+    start = text.find("\ndiff --git ")
+    if start >= 0:
+        files += len(unidiff.PatchSet(text[start + 1 :]))
+print(files, file=sys.stderr)
+"""
+
+MEASURED = r"""
+import resource, runpy, sys, atexit
+out = sys.argv.pop(1)
+def report():
+    with open(out, "w") as f:
+        f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+atexit.register(report)
+sys.argv[0] = "measured"
+exec(compile(sys.argv.pop(1), "<measured>", "exec"))
+"""
+
+
+def _c_file(rng: random.Random, name: str, lines: int) -> list[str]:
+    out = ["/* SPDX-License-Identifier: GPL-2.0-only */", f"#include <xen/{name}.h>", ""]
+    for i in range(lines):
+        out.append(f"static int {name}_value_{i} = {rng.randrange(1000)};")
+    return out
+
+
+def build_history(repo: Path, patches: int, seed: int = 42) -> None:
+    """N commits on top of a base commit, via git fast-import (fast)."""
+    rng = random.Random(seed)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    names = [f"file{i}" for i in range(40)]
+    contents = {n: _c_file(rng, n, 200) for n in names}
+    stream: list[bytes] = []
+
+    def commit(mark: int, message: str, changed: list[str], when: int) -> None:
+        msg = message.encode()
+        stream.append(b"commit refs/heads/main\n")
+        stream.append(f"mark :{mark}\n".encode())
+        stream.append(f"author Alice Example <alice@example.org> {when} +0000\n".encode())
+        stream.append(f"committer Alice Example <alice@example.org> {when} +0000\n".encode())
+        stream.append(f"data {len(msg)}\n".encode() + msg + b"\n")
+        if mark > 1:
+            stream.append(f"from :{mark - 1}\n".encode())
+        for name in changed:
+            data = ("\n".join(contents[name]) + "\n").encode()
+            path = f"xen/arch/arm/{name}.c"
+            stream.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+
+    commit(1, "base\n", names, 1_700_000_000)
+    for i in range(patches):
+        changed = rng.sample(names, rng.randint(1, 3))
+        for name in changed:
+            body = contents[name]
+            for _ in range(rng.randint(2, 12)):
+                at = rng.randrange(3, len(body))
+                if rng.random() < 0.5:
+                    body.insert(at, f"static int added_{i}_{at} = {rng.randrange(99)};")
+                else:
+                    body[at] = f"static int changed_{i}_{at} = {rng.randrange(99)};"
+        message = (
+            f"xen/arm: synthetic change {i}\n\n"
+            f"Change number {i} of the synthetic history, touching {len(changed)} files.\n\n"
+            "Signed-off-by: Alice Example <alice@example.org>\n"
+        )
+        commit(i + 2, message, changed, 1_700_000_000 + 60 * (i + 1))
+    subprocess.run(
+        ["git", "-C", str(repo), "fast-import", "--quiet"], input=b"".join(stream), check=True
+    )
+
+
+def export_mbox(repo: Path, patches: int, out: Path) -> None:
+    with out.open("wb") as handle:
+        subprocess.run(
+            ["git", "-C", str(repo), "format-patch", "--stdout", "--thread", "--cover-letter",
+             f"main~{patches}..main"],
+            stdout=handle,
+            check=True,
+        )
+
+
+def run_measured(code: str, args: list[str]) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KiB) of `code` run in a fresh interpreter."""
+    with tempfile.NamedTemporaryFile(suffix=".rss", delete=False) as tmp:
+        rss_file = tmp.name
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", MEASURED, rss_file, code, *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    elapsed = time.perf_counter() - start
+    rss = int(Path(rss_file).read_text())
+    os.unlink(rss_file)
+    return elapsed, rss
+
+
+XENREVIEW = "from xenreview.cli import main; main(['show', '--format', 'json', sys.argv[1]])"
+
+
+def measure(mbox: Path, repeat: int) -> dict[str, float]:
+    floor = min(run_measured(FLOOR, [str(mbox)]) for _ in range(repeat))
+    ours = min(run_measured(XENREVIEW, [str(mbox)]) for _ in range(repeat))
+    return {
+        "floor_s": floor[0],
+        "floor_rss_mib": floor[1] / 1024,
+        "xenreview_s": ours[0],
+        "xenreview_rss_mib": ours[1] / 1024,
+        "ratio": ours[0] / floor[0],
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patches", type=int, nargs="+", default=[1000, 2000, 3000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory(prefix="xenreview-bench-") as tmp:
+        for n in args.patches:
+            repo = Path(tmp) / f"repo{n}"
+            build_history(repo, n)
+            mbox = Path(tmp) / f"series{n}.mbox"
+            export_mbox(repo, n, mbox)
+            row = measure(mbox, args.repeat)
+            row["mbox_mib"] = mbox.stat().st_size / (1024 * 1024)
+            results[str(n)] = row
+            print(
+                f"{n:5d} patches, {row['mbox_mib']:6.1f} MiB: floor {row['floor_s']:.2f} s "
+                f"({row['floor_rss_mib']:.0f} MiB peak), xenreview {row['xenreview_s']:.2f} s "
+                f"({row['xenreview_rss_mib']:.0f} MiB peak), ratio {row['ratio']:.2f}x",
+                flush=True,
+            )
+    print(json.dumps(results, indent=2))
+    return results
+
+
+if __name__ == "__main__":
+    main()

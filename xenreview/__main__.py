@@ -1,0 +1,3 @@
+from xenreview.cli import main
+
+main()

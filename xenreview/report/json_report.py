@@ -1,0 +1,181 @@
+"""The JSON document of ``xenreview show`` (schema documented in docs/json.md).
+
+The schema is versioned by ``schema_version``; later stages add keys (apply
+outcomes, findings, model results) without renaming or removing these.
+Keys are written in a fixed order so the output is diffable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xenreview import __version__
+from xenreview.diff.model import FileDiff, Hunk
+from xenreview.ingest.model import (
+    Cover,
+    Ingested,
+    Message,
+    Patch,
+    Person,
+    Problem,
+    ReviewComment,
+    Series,
+    Trailer,
+)
+
+SCHEMA_VERSION = 1
+
+
+def person(p: Person | None) -> dict[str, str] | None:
+    if p is None:
+        return None
+    return {"name": p.name, "email": p.email}
+
+
+def problem(p: Problem) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "severity": p.severity.value,
+        "message": p.message,
+        "source": p.source,
+        "where": p.where,
+    }
+
+
+def trailer(t: Trailer) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "value": t.value,
+        "person": person(t.person),
+        "scope": t.scope,
+        "extinfo": t.extinfo,
+        "origin": t.origin,
+    }
+
+
+def comment(c: ReviewComment) -> dict[str, Any]:
+    return {
+        "author": person(c.author),
+        "message_id": c.message_id,
+        "date": c.date,
+        "text": c.text,
+        "quoted": [
+            {
+                "text": q.text,
+                "path": q.path,
+                "target_line": q.target_no,
+                "source_line": q.source_no,
+            }
+            for q in c.quoted
+        ],
+    }
+
+
+def hunk(h: Hunk) -> dict[str, Any]:
+    return {
+        "source_start": h.source_start,
+        "source_length": h.source_length,
+        "target_start": h.target_start,
+        "target_length": h.target_length,
+        "section": h.section,
+        "added": h.added,
+        "removed": h.removed,
+    }
+
+
+def file_diff(f: FileDiff) -> dict[str, Any]:
+    return {
+        "path": f.path,
+        "old_path": f.source_path,
+        "status": f.status.value,
+        "binary": f.binary,
+        "old_mode": f.old_mode,
+        "new_mode": f.new_mode,
+        "added": f.added,
+        "removed": f.removed,
+        "hunks": [hunk(h) for h in f.hunks],
+    }
+
+
+def message(m: Message) -> dict[str, Any]:
+    s = m.subject
+    return {
+        "message_id": m.message_id,
+        "in_reply_to": m.in_reply_to,
+        "references": list(m.references),
+        "subject": s.title,
+        "subject_raw": s.raw,
+        "tags": list(s.tags),
+        "version": s.version,
+        "version_stated": s.version_stated,
+        "number_stated": s.counter_stated,
+        "author": person(m.author),
+        "author_recovered": m.author_recovered,
+        "date": m.date,
+        "source": m.source,
+        "where": m.where or None,
+    }
+
+
+def patch(p: Patch) -> dict[str, Any]:
+    out: dict[str, Any] = {"number": p.number, "total": p.total}
+    out.update(message(p.message))
+    out.update(
+        {
+            "body": p.body,
+            "trailers": [trailer(t) for t in p.trailers],
+            "followup_trailers": [trailer(t) for t in p.followup_trailers],
+            "notes": p.notes,
+            "base_commit": p.base_commit,
+            "prerequisite_patch_ids": list(p.prerequisite_patch_ids),
+            "reconstructed": p.reconstructed,
+            "missing": list(p.missing),
+            "review_comments": [comment(c) for c in p.review_comments],
+            "added": p.diff.added,
+            "removed": p.diff.removed,
+            "files": [file_diff(f) for f in p.diff.files],
+            "problems": [problem(x) for x in p.problems],
+        }
+    )
+    return out
+
+
+def cover(c: Cover | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    out = message(c.message)
+    out.update(
+        {
+            "body": c.body,
+            "notes": c.notes,
+            "base_commit": c.base_commit,
+            "followup_trailers": [trailer(t) for t in c.followup_trailers],
+            "review_comments": [comment(x) for x in c.review_comments],
+        }
+    )
+    return out
+
+
+def series(s: Series) -> dict[str, Any]:
+    return {
+        "title": s.title,
+        "version": s.version,
+        "version_stated": s.version_stated,
+        "total": s.total,
+        "base_commit": s.base_commit,
+        "reconstructed": s.reconstructed,
+        "cover": cover(s.cover),
+        "problems": [problem(p) for p in s.problems],
+        "patches": [patch(p) for p in s.patches],
+    }
+
+
+def show_document(ingested: Ingested) -> dict[str, Any]:
+    """The whole ``show --format json`` document."""
+    return {
+        "schema": "xenreview",
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "xenreview", "version": __version__},
+        "problems": [problem(p) for p in ingested.problems],
+        "series": [series(s) for s in ingested.series],
+    }
