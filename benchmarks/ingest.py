@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -103,8 +102,16 @@ def build_history(repo: Path, patches: int, seed: int = 42) -> None:
 def export_mbox(repo: Path, patches: int, out: Path) -> None:
     with out.open("wb") as handle:
         subprocess.run(
-            ["git", "-C", str(repo), "format-patch", "--stdout", "--thread", "--cover-letter",
-             f"main~{patches}..main"],
+            [
+                "git",
+                "-C",
+                str(repo),
+                "format-patch",
+                "--stdout",
+                "--thread",
+                "--cover-letter",
+                f"main~{patches}..main",
+            ],
             stdout=handle,
             check=True,
         )
@@ -123,7 +130,7 @@ def run_measured(code: str, args: list[str]) -> tuple[float, int]:
     )
     elapsed = time.perf_counter() - start
     rss = int(Path(rss_file).read_text())
-    os.unlink(rss_file)
+    Path(rss_file).unlink()
     return elapsed, rss
 
 

@@ -63,9 +63,8 @@ def ingest(
                 where=raw.where or None,
             )
         if looks_like_archive(raw.data):
-            result = recover(raw)
-            recovered.append(result.patch)
-            problems.extend(result.problems)
+            # The recovery's problems are on the patch itself.
+            recovered.append(recover(raw).patch)
         else:
             mails.append(parse_mail(raw, settings))
     return assemble(mails, recovered, problems)

@@ -46,6 +46,8 @@ class Person:
     email: str
 
     def __str__(self) -> str:
+        if not self.email:
+            return self.name
         return f"{self.name} <{self.email}>" if self.name else f"<{self.email}>"
 
 
@@ -142,7 +144,7 @@ class Message:
     in_reply_to: str | None
     references: tuple[str, ...]
     author: Person
-    author_recovered: bool  # From was a "X via Xen-devel" rewrite
+    author_recovered: bool  # not read from From as is ("via Xen-devel" rewrite, archive copy)
     date: str | None  # RFC 5322 date as written
     timestamp: float | None  # seconds since the epoch, when the date parses
     subject: Subject

@@ -91,6 +91,9 @@ def render_show(ingested: Ingested, console: Console) -> None:
                 escape("\n".join(problems)),
             )
         console.print(table)
+        if s.cover is not None and s.cover.followup_trailers:
+            given = "; ".join(f"{t.name}: {t.value}" for t in s.cover.followup_trailers)
+            console.print(Text(f"for the whole series (replies to the cover letter): {given}"))
         for p in s.problems:
             console.print(_problem_line(p))
         for patch in s.patches:
