@@ -36,12 +36,16 @@ for msg in box:
 print(files, file=sys.stderr)
 """
 
+# Peak RSS from VmHWM, which starts afresh at exec (ru_maxrss would carry the
+# parent's high-water mark over the fork).
 MEASURED = r"""
-import resource, runpy, sys, atexit
+import sys, atexit
 out = sys.argv.pop(1)
 def report():
+    with open("/proc/self/status") as status:
+        hwm = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     with open(out, "w") as f:
-        f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        f.write(hwm)
 atexit.register(report)
 sys.argv[0] = "measured"
 exec(compile(sys.argv.pop(1), "<measured>", "exec"))

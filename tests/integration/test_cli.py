@@ -136,3 +136,24 @@ def test_console_script_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["series"][0]["version"] == "2"
+
+
+def test_seed_archive_copy_is_recovered() -> None:
+    """The origin mail, as saved from the web archive (read from shared/, never copied)."""
+    from tests.conftest import SHARED_SEEDS
+
+    seed = SHARED_SEEDS / "000_0e5a8554135a6e84.txt"
+    if not seed.is_file():
+        pytest.skip("shared/seeds is not present")
+    result = run_cli(["show", "--format", "json", str(seed)])
+    assert result.code == 0, result.stderr
+    (series,) = json.loads(result.stdout)["series"]
+    (patch,) = series["patches"]
+    assert (patch["number"], patch["total"]) == (5, 18)
+    assert patch["subject"] == "xen/arm: Trigger Xen suspend when Dom0 completes suspend"
+    assert patch["reconstructed"] is True
+    assert [f["path"] for f in patch["files"]] == ["xen/arch/arm/suspend.c"]
+    assert len(patch["files"][0]["hunks"]) == 2
+    (comment,) = patch["review_comments"]
+    assert "event targeting a guest" in comment["text"]
+    assert patch["missing"]

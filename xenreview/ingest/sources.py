@@ -29,9 +29,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
-import git
 
 from xenreview.errors import InputError, LimitError
+from xenreview.ingest.archive import looks_like_archive
 from xenreview.ingest.mail import FROM_LINE, GIT_FROM_LINE, has_header_block, is_bare_diff
 from xenreview.ingest.model import RawMail
 from xenreview.settings import Settings
@@ -114,7 +114,7 @@ class _Reader:
         if nul >= 0:
             line = line_no + data.count(b"\n", 0, nul)
             raise self.error(f"NUL byte in the message (line {line})", f"byte {start + nul}")
-        if not has_header_block(data) and not is_bare_diff(data):
+        if not has_header_block(data) and not is_bare_diff(data) and not looks_like_archive(data):
             raise self.error(
                 "neither a mail nor a patch: no mail header block and no diff", f"line {line_no}"
             )
@@ -349,6 +349,8 @@ def iter_git_range(repo: Path, rev_range: str, settings: Settings) -> Iterator[R
         raise InputError(f"not a revision range: {rev_range!r}", source=source)
     if not repo.is_dir():
         raise InputError(f"not a git repository: {repo} (no such directory)", source=source)
+    import git  # GitPython is slow to import: only when a git range is read
+
     executable = git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git"
     command = [executable, "-C", str(repo), "format-patch", "--stdout", "--end-of-options"]
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from xenreview import __version__
-from xenreview.diff.model import FileDiff, Hunk
+from xenreview.diff.model import FileDiff, Hunk, LineKind
 from xenreview.ingest.model import (
     Cover,
     Ingested,
@@ -72,18 +72,25 @@ def comment(c: ReviewComment) -> dict[str, Any]:
 
 
 def hunk(h: Hunk) -> dict[str, Any]:
+    added = removed = 0
+    for line in h.lines:
+        if line.kind is LineKind.ADDED:
+            added += 1
+        elif line.kind is LineKind.REMOVED:
+            removed += 1
     return {
         "source_start": h.source_start,
         "source_length": h.source_length,
         "target_start": h.target_start,
         "target_length": h.target_length,
         "section": h.section,
-        "added": h.added,
-        "removed": h.removed,
+        "added": added,
+        "removed": removed,
     }
 
 
 def file_diff(f: FileDiff) -> dict[str, Any]:
+    hunks = [hunk(h) for h in f.hunks]  # each hunk's lines are counted once
     return {
         "path": f.path,
         "old_path": f.source_path,
@@ -91,9 +98,9 @@ def file_diff(f: FileDiff) -> dict[str, Any]:
         "binary": f.binary,
         "old_mode": f.old_mode,
         "new_mode": f.new_mode,
-        "added": f.added,
-        "removed": f.removed,
-        "hunks": [hunk(h) for h in f.hunks],
+        "added": sum(h["added"] for h in hunks),
+        "removed": sum(h["removed"] for h in hunks),
+        "hunks": hunks,
     }
 
 
@@ -118,6 +125,7 @@ def message(m: Message) -> dict[str, Any]:
 
 
 def patch(p: Patch) -> dict[str, Any]:
+    files = [file_diff(f) for f in p.diff.files]
     out: dict[str, Any] = {"number": p.number, "total": p.total}
     out.update(message(p.message))
     out.update(
@@ -131,9 +139,9 @@ def patch(p: Patch) -> dict[str, Any]:
             "reconstructed": p.reconstructed,
             "missing": list(p.missing),
             "review_comments": [comment(c) for c in p.review_comments],
-            "added": p.diff.added,
-            "removed": p.diff.removed,
-            "files": [file_diff(f) for f in p.diff.files],
+            "added": sum(f["added"] for f in files),
+            "removed": sum(f["removed"] for f in files),
+            "files": files,
             "problems": [problem(x) for x in p.problems],
         }
     )
