@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from xenreview.ingest.model import Ingested, Problem
+    from xenreview.pipeline import ApplyOptions
     from xenreview.settings import Settings
 
 EXIT_OK = 0
@@ -86,61 +87,78 @@ def _settings(ctx: typer.Context, **options: object) -> Settings:
     return settings.with_options(debug=obj.get("debug") or None, **options)
 
 
-@app.command()
-def show(
-    ctx: typer.Context,
-    sources: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="mbox, maildir, .eml/.patch file, format-patch directory, or - for stdin.",
-            show_default=False,
-        ),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat | None, typer.Option("--format", "-f", help="Output format.")
-    ] = None,
-    git_range: Annotated[
-        str | None, typer.Option("--git-range", help="Read the commits A..B of a git repository.")
-    ] = None,
-    repo: Annotated[
-        Path | None, typer.Option("--repo", help="The repository for --git-range (default: .).")
-    ] = None,
-    max_bytes: Annotated[
-        int | None, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
-    ] = None,
-    max_patches: Annotated[
-        int | None, typer.Option("--max-patches", min=1, help="Most messages accepted in one run.")
-    ] = None,
-) -> None:
-    """Show the series read from SOURCES: patches, authors, trailers, files, problems."""
-    from xenreview.ingest import ingest
-    from xenreview.ingest.model import Severity
+SourcesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="mbox, maildir, .eml/.patch file, format-patch directory, or - for stdin.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[OutputFormat | None, typer.Option("--format", "-f", help="Output format.")]
+GitRangeOpt = Annotated[
+    str | None, typer.Option("--git-range", help="Read the commits A..B of a git repository.")
+]
+RepoOpt = Annotated[
+    Path | None, typer.Option("--repo", help="The repository for --git-range (default: .).")
+]
+MaxBytesOpt = Annotated[
+    int | None, typer.Option("--max-bytes", min=1, help="Largest input accepted, in bytes.")
+]
+MaxPatchesOpt = Annotated[
+    int | None, typer.Option("--max-patches", min=1, help="Most messages accepted in one run.")
+]
+TreeOpt = Annotated[
+    Path | None,
+    typer.Option("--tree", help="A Xen git checkout to apply to (default: the bundled mini tree)."),
+]
+BaseOpt = Annotated[
+    str | None,
+    typer.Option("--base", help="Base revision (default: base-commit: of the series, else HEAD)."),
+]
+FindBaseOpt = Annotated[
+    bool,
+    typer.Option("--find-base", help="Search recent history for a base where all blobs match."),
+]
+BuildOpt = Annotated[
+    bool,
+    typer.Option("--build", help="Run the build check after each patch (bisectability)."),
+]
+KeepOpt = Annotated[
+    Path | None, typer.Option("--keep", help="Copy the patched tree to this (new) directory.")
+]
 
+
+def _ingest_settings(
+    ctx: typer.Context,
+    sources: list[str] | None,
+    git_range: str | None,
+    output_format: OutputFormat | None,
+    max_bytes: int | None,
+    max_patches: int | None,
+) -> Settings:
     if not sources and git_range is None:
         raise UsageError("give at least one SOURCE or --git-range A..B")
-    settings = _settings(
+    return _settings(
         ctx,
         formats=(output_format.value,) if output_format else None,
         max_bytes=max_bytes,
         max_patches=max_patches,
     )
-    ingested = ingest(sources or [], settings, git_range=git_range, repo=repo)
 
-    fmt = settings.formats[0]
-    if fmt == "json":
-        import json
 
-        from xenreview.report.json_report import show_document
+def _write_json(document: object) -> None:
+    import json
 
-        # Indented for a person at a terminal; compact (and several times
-        # faster to write: the C encoder) for programs.
-        indent = 2 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(show_document(ingested), indent=indent, ensure_ascii=False))
-        sys.stdout.write("\n")
-    else:
-        from xenreview.report.show_text import render_show
+    # Indented for a person at a terminal; compact (and several times faster
+    # to write: the C encoder) for programs.
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False))
+    sys.stdout.write("\n")
 
-        render_show(ingested, _console())
+
+def _input_errors(ingested: Ingested) -> None:
+    """Name every part of the input that could not be read; exit 2 if any."""
+    from xenreview.ingest.model import Severity
 
     errors = [p for p in _all_problems(ingested) if p.severity is Severity.ERROR]
     if errors:
@@ -148,6 +166,110 @@ def show(
             where = f" ({p.where})" if p.where else ""
             _error(f"{p.source or '<input>'}{where}: {p.message}")
         raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    sources: SourcesArg = None,
+    output_format: FormatOpt = None,
+    git_range: GitRangeOpt = None,
+    repo: RepoOpt = None,
+    max_bytes: MaxBytesOpt = None,
+    max_patches: MaxPatchesOpt = None,
+) -> None:
+    """Show the series read from SOURCES: patches, authors, trailers, files, problems."""
+    from xenreview.ingest import ingest
+
+    settings = _ingest_settings(ctx, sources, git_range, output_format, max_bytes, max_patches)
+    ingested = ingest(sources or [], settings, git_range=git_range, repo=repo)
+    if settings.formats[0] == "json":
+        from xenreview.report.json_report import show_document
+
+        _write_json(show_document(ingested))
+    else:
+        from xenreview.report.show_text import render_show
+
+        render_show(ingested, _console())
+    _input_errors(ingested)
+
+
+def _run_review(
+    ctx: typer.Context,
+    sources: list[str] | None,
+    output_format: OutputFormat | None,
+    git_range: str | None,
+    repo: Path | None,
+    max_bytes: int | None,
+    max_patches: int | None,
+    options: ApplyOptions,
+) -> None:
+    from xenreview.pipeline import review
+    from xenreview.report.review import render_review, review_document
+
+    settings = _ingest_settings(ctx, sources, git_range, output_format, max_bytes, max_patches)
+    result = review(sources or [], settings, options, git_range=git_range, repo=repo)
+    if settings.formats[0] == "json":
+        _write_json(review_document(result))
+    else:
+        render_review(result, _console())
+    _input_errors(result.ingested)
+    if result.apply_failed:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    sources: SourcesArg = None,
+    output_format: FormatOpt = None,
+    git_range: GitRangeOpt = None,
+    repo: RepoOpt = None,
+    tree: TreeOpt = None,
+    base: BaseOpt = None,
+    find_base: FindBaseOpt = False,
+    build: BuildOpt = False,
+    keep: KeepOpt = None,
+    no_apply: Annotated[
+        bool, typer.Option("--no-apply", help="Do not apply: only the stages that need no tree.")
+    ] = False,
+    max_bytes: MaxBytesOpt = None,
+    max_patches: MaxPatchesOpt = None,
+) -> None:
+    """Review the series read from SOURCES: read, apply to the tree, report.
+
+    Exit code 1 when a patch does not apply or breaks the build check.
+    """
+    from xenreview.pipeline import ApplyOptions
+
+    options = ApplyOptions(not no_apply, tree, base, find_base, build, keep)
+    _run_review(ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options)
+
+
+@app.command()
+def apply(
+    ctx: typer.Context,
+    sources: SourcesArg = None,
+    output_format: FormatOpt = None,
+    git_range: GitRangeOpt = None,
+    repo: RepoOpt = None,
+    tree: TreeOpt = None,
+    base: BaseOpt = None,
+    find_base: FindBaseOpt = False,
+    build: BuildOpt = False,
+    keep: KeepOpt = None,
+    max_bytes: MaxBytesOpt = None,
+    max_patches: MaxPatchesOpt = None,
+) -> None:
+    """Apply the series read from SOURCES to a tree, patch by patch, and say how it went.
+
+    The tree is never modified: the work happens in a temporary repository.
+    Exit code 1 when a patch does not apply or breaks the build check.
+    """
+    from xenreview.pipeline import ApplyOptions
+
+    options = ApplyOptions(True, tree, base, find_base, build, keep)
+    _run_review(ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options)
 
 
 def _all_problems(ingested: Ingested) -> list[Problem]:

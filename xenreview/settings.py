@@ -35,6 +35,7 @@ class Settings:
     max_recipients: int = 1000
     mbox_dialect: str = "mboxrd"
     list_address: str = "xen-devel@lists.xenproject.org"
+    build_command: tuple[str, ...] | None = None  # the build check of a real tree
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def with_options(self, **options: Any) -> Settings:
@@ -77,6 +78,19 @@ def _string(key: str, value: Any, where: Path) -> str:
     return value
 
 
+def _command(key: str, value: Any, where: Path) -> tuple[str, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(item, str) and item for item in value)
+    ):
+        raise ConfigError(
+            f"'{key}' must be a non-empty list of strings (a command and its arguments)",
+            source=str(where),
+        )
+    return tuple(value)
+
+
 # config key -> (Settings field, validator)
 _KEYS: dict[str, tuple[str, Callable[[str, Any, Path], Any]]] = {
     "format": ("formats", _formats),
@@ -85,6 +99,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, Any, Path], Any]]] = {
     "max-recipients": ("max_recipients", _positive_int),
     "mbox-dialect": ("mbox_dialect", _choice(MBOX_DIALECTS)),
     "list-address": ("list_address", _string),
+    "build-command": ("build_command", _command),
 }
 
 assert {name for name, _ in _KEYS.values()} <= {f.name for f in fields(Settings)}
