@@ -19,7 +19,6 @@ def _git(repo: Path, *args: str) -> str:
         "GIT_AUTHOR_DATE": "2026-03-02T10:00:00Z",
         "GIT_COMMITTER_DATE": "2026-03-02T10:00:00Z",
     }
-    import os
 
     proc = subprocess.run(
         ["git", "-C", str(repo), *args],

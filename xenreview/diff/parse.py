@@ -572,11 +572,12 @@ class _Parser:
             raise self.error(j, "empty path")
         if path.startswith("/"):
             raise self.error(j, f"absolute path {_clip(path)}")
-        parts = path.split("/")
-        if ".." in parts:
-            raise self.error(j, f"path {_clip(path)} leaves the tree")
-        if any(part.lower() == ".git" for part in parts):
-            raise self.error(j, f"path {_clip(path)} is inside a .git directory")
+        if path.startswith(".") or "/." in path:  # else no component is ".." or ".git"
+            parts = path.split("/")
+            if ".." in parts:
+                raise self.error(j, f"path {_clip(path)} leaves the tree")
+            if any(part.lower() == ".git" for part in parts):
+                raise self.error(j, f"path {_clip(path)} is inside a .git directory")
         if "\x00" in path:
             raise self.error(j, "NUL character in a path")
         return path

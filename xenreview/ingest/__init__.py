@@ -41,18 +41,24 @@ def iter_raw(
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the model is built.
+    """Keep the cyclic garbage collector off the model while it is built and after.
 
     Ingest allocates millions of small, acyclic objects and keeps most of
     them; every automatic collection would walk the whole growing heap
     again (measured: about a third of the time on a 3,000-patch mbox).
-    Reference counting still frees everything that is dropped; one
-    collection runs at the end.
+    Reference counting still frees everything that is dropped.
+
+    Once the model is built it is frozen out of the collector's reach
+    (:func:`gc.freeze`): otherwise the next few collections, whatever
+    triggers them (rendering the report), each walk all of it once more
+    (measured: 0.3 s on a 3,000-patch mbox) only to find it alive.  Frozen
+    objects are still freed by reference counting when dropped.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        gc.freeze()
     finally:
         if was_enabled:
             gc.enable()

@@ -71,6 +71,7 @@ QUOTE_CONTEXT: Final = 3
 """How many quoted diff lines a review comment keeps as its context."""
 
 _SNIFF_BYTES: Final = 64 * 1024
+_BLANK_LINE: Final = re.compile(rb"\n\r?\n")  # ends a mail's header block
 _MAX_ATTRIBUTION: Final = 400  # longer "... wrote:" lines are prose, not attributions
 
 # -- line shapes ---------------------------------------------------------------
@@ -160,12 +161,21 @@ class Recovered:
 def looks_like_archive(data: bytes) -> bool:
     """Whether ``data`` looks like a saved web-archive page rather than a mail.
 
-    Cheap: it reads the first 64 KiB only.  A mail (an RFC 5322 header block
-    or an mbox ``From`` line at the top) never is one.  Otherwise the
-    archive's navigation or footer is enough; failing those, two of: a
-    ``Re: [... PATCH ...]`` heading, a ``... wrote:`` attribution, and
-    unquoted diff lines after it.
+    Cheap: it reads the first 64 KiB only, and for a mail only its header
+    block.  A mail (an RFC 5322 header block or an mbox ``From`` line at the
+    top) never is one.  Otherwise the archive's navigation or footer is
+    enough; failing those, two of: a ``Re: [... PATCH ...]`` heading, a
+    ``... wrote:`` attribution, and unquoted diff lines after it.
     """
+    # Nearly every input is a mail, told by its header block alone: decode
+    # the text up to the first blank line before decoding 64 KiB.  The cut
+    # is after a newline, so these lines are the first lines of the whole.
+    blank = _BLANK_LINE.search(data, 0, _SNIFF_BYTES)
+    if blank is not None:
+        head = _text_lines(data[: blank.end()].decode("utf-8", errors="replace"))
+        head.pop()  # the "" after the last newline is no line of the text
+        if _has_header_block(head, whole=False):
+            return False
     lines = _text_lines(data[:_SNIFF_BYTES].decode("utf-8", errors="replace"))
     if _has_header_block(lines):
         return False
@@ -185,7 +195,12 @@ def looks_like_archive(data: bytes) -> bool:
     return score >= 2
 
 
-def _has_header_block(lines: Sequence[str]) -> bool:
+def _has_header_block(lines: Sequence[str], *, whole: bool = True) -> bool:
+    """Whether ``lines`` start with a mail header block.
+
+    Unless ``whole``, ``lines`` may stop short of the text: a block that does
+    not end in a blank line within them is not known to be one (False).
+    """
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return False
@@ -202,6 +217,9 @@ def _has_header_block(lines: Sequence[str]) -> bool:
         if not _MAIL_HEADER.match(line):
             return False
         names.add(line.split(":", 1)[0].strip().lower())
+    else:
+        if not whole:
+            return False
     return bool(names & _MAIL_FIELDS)
 
 

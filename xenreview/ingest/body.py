@@ -37,7 +37,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from xenreview.ingest.model import Trailer
-from xenreview.ingest.trailers import find_trailer_block, parse_trailer, trim_blank_lines
+from xenreview.ingest.trailers import (
+    TrailerBlock,
+    find_trailer_block,
+    parse_trailer,
+    trim_blank_lines,
+)
 
 __all__ = ["PatchBody", "split_patch_body"]
 
@@ -211,25 +216,29 @@ def _looks_like_notes(line: str) -> bool:
     )
 
 
-def _choose_separator(lines: Sequence[str], end: int, has_diff: bool) -> int | None:
+def _choose_separator(
+    lines: Sequence[str], end: int, has_diff: bool
+) -> tuple[int | None, TrailerBlock | None]:
+    """The separator's index, and the trailer block ending just before it if that chose it."""
     candidates = [i for i in range(end) if _is_separator(lines[i])]
     if not candidates:
-        return None
+        return None, None
     for index in candidates[:64]:
-        if find_trailer_block(lines, end=index) is not None:
-            return index
+        block = find_trailer_block(lines, end=index)
+        if block is not None:
+            return index, block
         following = index + 1
         while following < end and _blank(lines[following]):
             following += 1
         if following >= end or _looks_like_notes(lines[following]):
-            return index
+            return index, None
     if not has_diff:
-        return None
+        return None, None
     last = candidates[-1]
     block = find_trailer_block(lines[last + 1 : end])
     if block is not None and any(t.name == "Signed-off-by" for t in block.trailers):
-        return None
-    return last
+        return None, None
+    return last, None
 
 
 def _take_info(lines: Sequence[str], base: list[str], prereq: list[str]) -> list[str]:
@@ -282,7 +291,7 @@ def split_patch_body(text: str) -> PatchBody:
             message_end, signature = sig
         info = []
 
-    separator = _choose_separator(lines, message_end, start is not None)
+    separator, block = _choose_separator(lines, message_end, start is not None)
     if separator is None:
         message_lines = list(lines[:message_end])
         note_lines: list[str] = []
@@ -295,7 +304,10 @@ def split_patch_body(text: str) -> PatchBody:
         message_lines = _take_info(message_lines, base, prereq)
     _take_info(info, base, prereq)
 
-    block = find_trailer_block(message_lines)
+    # A block that chose the separator ends these very lines (unless
+    # base-commit lines were taken out of them): no need to look again.
+    if block is None or start is None:
+        block = find_trailer_block(message_lines)
     if block is None:
         body_lines = message_lines
         trailers: tuple[Trailer, ...] = ()

@@ -26,7 +26,6 @@ from xenreview.diff.model import EMPTY_DIFF, Diff
 from xenreview.diff.parse import parse_diff
 from xenreview.errors import DiffError
 from xenreview.ingest.body import split_patch_body
-from xenreview.ingest.followup import parse_followup
 from xenreview.ingest.model import (
     Cover,
     Ingested,
@@ -151,8 +150,10 @@ def assemble(
         for i, posting in enumerate(group):
             by_id.setdefault(posting.mail.message.message_id, (g, i))
 
-    # Attach follow-ups.
+    # Attach follow-ups (their reader is imported only when there are some).
     attached: list[list[Patch | Cover]] = [[p.item for p in group] for group in groups]
+    if followups:
+        from xenreview.ingest.followup import parse_followup
     for reply in followups:
         target = _find_target(reply, by_id)
         if target is None:

@@ -25,6 +25,11 @@ from xenreview.ingest.model import (
 
 SCHEMA_VERSION = 1
 
+# Looked up once: reading an enum member off its class is slow in Python 3.11,
+# and the line counts below read one per diff line.
+_ADDED = LineKind.ADDED
+_REMOVED = LineKind.REMOVED
+
 
 def person(p: Person | None) -> dict[str, str] | None:
     if p is None:
@@ -74,9 +79,10 @@ def comment(c: ReviewComment) -> dict[str, Any]:
 def hunk(h: Hunk) -> dict[str, Any]:
     added = removed = 0
     for line in h.lines:
-        if line.kind is LineKind.ADDED:
+        kind = line.kind
+        if kind is _ADDED:
             added += 1
-        elif line.kind is LineKind.REMOVED:
+        elif kind is _REMOVED:
             removed += 1
     return {
         "source_start": h.source_start,
