@@ -1,0 +1,1 @@
+"""The patched tree as C facts (tree-sitter): functions, calls, call graph."""
