@@ -241,8 +241,9 @@ def render_text(applied: AppliedSeries, console: Console) -> None:
     total = max(applied.series.total, len(applied.results))
     for line in _header(applied):
         console.print(line, highlight=False)
+    width = len(f"{total}/{total}")
     for r in applied.results:
-        row = Text(f"  {r.number}/{total} ")
+        row = Text(f"  {f'{r.number}/{total}':>{width}} ")
         row.append(f"{r.outcome.value:<{_WIDTH}}", style=_STYLE[r.outcome])
         row.append(f"  {_short(r.commit):<12}  {r.title}")
         console.print(row, highlight=False)
