@@ -319,5 +319,13 @@ class Workspace:
             raise ValueError("the applied series was closed: its repository is gone")
         return self.reader.read_blob(commit, path)
 
+    def list_paths(self, commit: str) -> tuple[str, ...]:
+        if self.closed:
+            raise ValueError("the applied series was closed: its repository is gone")
+        listing = self.git.run("ls-tree", "-r", "-z", "--name-only", commit).stdout
+        return tuple(
+            sorted(p.decode("utf-8", "surrogateescape") for p in listing.split(b"\0") if p)
+        )
+
     def close(self) -> None:
         self._finalizer()

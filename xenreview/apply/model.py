@@ -139,6 +139,8 @@ class ObjectReader(Protocol):
 
     def read_blob(self, commit: str, path: str) -> bytes | None: ...
 
+    def list_paths(self, commit: str) -> tuple[str, ...]: ...
+
     def close(self) -> None: ...
 
 
@@ -214,6 +216,12 @@ class AppliedSeries:
         if self.reader is None:
             raise ValueError("this AppliedSeries has no repository (closed or built by hand)")
         return self.reader.read_blob(self.commit_after(after_patch), path)
+
+    def paths(self, after_patch: int) -> tuple[str, ...]:
+        """Every file path of the tree after patch ``after_patch`` (0: the base), sorted."""
+        if self.reader is None:
+            raise ValueError("this AppliedSeries has no repository (closed or built by hand)")
+        return self.reader.list_paths(self.commit_after(after_patch))
 
     def read(self, path: str, after_patch: int) -> str | None:
         """The text of ``path`` after patch ``after_patch`` (0: the base), or None.
