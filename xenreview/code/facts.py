@@ -790,18 +790,18 @@ def facts_for_tree(
     """
     cache = cache if cache is not None else FactCache()
     if paths is None:
-        if isinstance(reader, ListingTreeReader):
-            paths = list(reader.paths(after_patch))
-        else:
-            from xenreview.apply.model import AppliedSeries
+        from xenreview.apply.model import AppliedSeries
 
-            if not isinstance(reader, AppliedSeries):
-                raise InputError(
-                    "the C facts need the list of the tree's files",
-                    source="tree",
-                    where=f"after patch {after_patch}",
-                )
+        if isinstance(reader, AppliedSeries):
+            # Read incrementally, patch after patch (each tree shares most blobs).
             return _applied_facts(reader, after_patch, cache)
+        if not isinstance(reader, ListingTreeReader):
+            raise InputError(
+                "the C facts need the list of the tree's files",
+                source="tree",
+                where=f"after patch {after_patch}",
+            )
+        paths = list(reader.paths(after_patch))
     read_bytes = getattr(reader, "read_bytes", None)
     files: list[tuple[str, bytes]] = []
     for path in sorted(set(paths)):
@@ -818,17 +818,9 @@ def facts_for_tree(
 
 
 def series_tree_paths(applied: AppliedSeries, after_patch: int) -> tuple[str, ...]:
-    """The C paths of an applied series' tree: a walk of the base tree plus every path
-    a patch up to ``after_patch`` creates or renames to.
-
-    ``AppliedSeries`` cannot list a commit's files, so the base is walked on
-    disk: the bundled mini tree, or the directory the series was applied to
-    (its working tree, which should hold the base commit).
-    """
-    from xenreview.apply.tree import MINITREE_LABEL, minitree_root
-
-    root = minitree_root() if applied.tree == MINITREE_LABEL else Path(applied.tree)
-    found = set(_walk(root))
+    """The C paths of an applied series' tree: the base commit's files plus every path
+    a patch up to ``after_patch`` creates or renames to."""
+    found = {path for path in applied.paths(0) if is_c_path(path)}
     for patch in applied.series.patches:
         if patch.number > after_patch:
             continue
