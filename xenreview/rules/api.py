@@ -79,7 +79,9 @@ class Rule:
     "allow" (``trailing-whitespace``).  ``paths`` limits file, hunk and
     added-line rules to matching files (fnmatch patterns on the repository
     path; empty: every file).  ``needs_tree`` says the rule reads the
-    patched tree (it is skipped, and says so, under ``--no-apply``).
+    patched tree (it is skipped, and says so, under ``--no-apply``);
+    ``needs_build`` that it reads the build check of each patch (it only
+    has something to say when the series was applied with ``--build``).
     """
 
     code: str
@@ -91,6 +93,7 @@ class Rule:
     since: str = "0.1.0"
     paths: tuple[str, ...] = ()
     needs_tree: bool = False
+    needs_build: bool = False  # reads the build check's results (apply with --build)
 
     def applies_to(self, path: str) -> bool:
         return not self.paths or any(fnmatch.fnmatchcase(path, pat) for pat in self.paths)
