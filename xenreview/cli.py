@@ -18,6 +18,7 @@ fast.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from xenreview.ingest.model import Ingested, Problem
-    from xenreview.pipeline import ApplyOptions
+    from xenreview.pipeline import ApplyOptions, Review
+    from xenreview.rules.finder import Catalogue
+    from xenreview.rules.outcome import ToolError
     from xenreview.settings import Settings
 
 EXIT_OK = 0
@@ -53,6 +56,13 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
 
 
 def _version_callback(value: bool) -> None:
@@ -126,6 +136,74 @@ BuildOpt = Annotated[
 KeepOpt = Annotated[
     Path | None, typer.Option("--keep", help="Copy the patched tree to this (new) directory.")
 ]
+SelectOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        help="Run only these rules: codes, code prefixes (STY), names or families; "
+        "comma-separated, repeatable (replaces the config's select).",
+    ),
+]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        help="Do not run these rules (same forms as --select; added to the config's ignore).",
+    ),
+]
+RulesDirOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--rules-dir", help="Also load rules from this folder (<family>/<rule>.py)."),
+]
+FailOnOpt = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 from this severity on (default: warning)."),
+]
+PreviewOpt = Annotated[bool, typer.Option("--preview", help="Also run the rules still in preview.")]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--baseline", help="Suppress the findings whose fingerprints are in FILE."),
+]
+WriteBaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--write-baseline", help="Write the fingerprints of the findings to FILE (then exit 0)."
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleOptions:
+    """The rule stage's command-line options, merged into the settings."""
+
+    select: tuple[str, ...] | None = None  # replaces the config's select
+    ignore: tuple[str, ...] = ()  # added to the config's ignore
+    rules_dirs: tuple[Path, ...] = ()
+    fail_on: str | None = None
+    preview: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+
+    def apply_to(self, settings: Settings) -> Settings:
+        return settings.with_options(
+            select=self.select,
+            ignore=(settings.ignore + self.ignore) if self.ignore else None,
+            rules_dirs=(settings.rules_dirs + self.rules_dirs) if self.rules_dirs else None,
+            fail_on=self.fail_on,
+            preview=True if self.preview else None,
+            baseline=self.baseline,
+            write_baseline=self.write_baseline,
+        )
+
+
+def _selectors(values: list[str] | None) -> tuple[str, ...] | None:
+    """``--select A,B --select C`` as ``("A", "B", "C")``; None when not given."""
+    if not values:
+        return None
+    out = tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+    if not out:
+        raise UsageError("--select and --ignore need rule codes, prefixes, names or families")
+    return out
 
 
 def _ingest_settings(
@@ -203,19 +281,58 @@ def _run_review(
     max_bytes: int | None,
     max_patches: int | None,
     options: ApplyOptions,
+    rule_options: _RuleOptions | None = None,
 ) -> None:
+    """``review`` (with ``rule_options``: the rule stage runs) and ``apply`` (without)."""
     from xenreview.pipeline import review
     from xenreview.report.review import render_review, review_document
 
     settings = _ingest_settings(ctx, sources, git_range, output_format, max_bytes, max_patches)
-    result = review(sources or [], settings, options, git_range=git_range, repo=repo)
+    if rule_options is not None:
+        settings = rule_options.apply_to(settings)
+    result = review(
+        sources or [],
+        settings,
+        options,
+        git_range=git_range,
+        repo=repo,
+        rules=rule_options is not None,
+    )
     if settings.formats[0] == "json":
         _write_json(review_document(result))
     else:
         render_review(result, _console())
     _input_errors(result.ingested)
-    if result.apply_failed:
+    _tool_errors(result.tool_errors)
+    if rule_options is None:
+        if _apply_failed(result):
+            raise typer.Exit(EXIT_FINDINGS)
+        return
+    if result.baseline_written is not None and settings.write_baseline is not None:
+        sys.stderr.write(
+            f"xenreview: wrote {result.baseline_written} fingerprint(s) to "
+            f"{settings.write_baseline}\n"
+        )
+        return
+    if result.failing(settings.fail_on):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _apply_failed(result: Review) -> bool:
+    """A patch did not apply or broke the build check (``xenreview apply``'s exit 1)."""
+    for item in result.series:
+        applied = item.applied
+        if applied is not None and (not applied.all_applied or applied.first_broken is not None):
+            return True
+    return False
+
+
+def _tool_errors(errors: tuple[ToolError, ...]) -> None:
+    """Name every rule that failed to load or crashed; exit 3 if any."""
+    if errors:
+        for e in errors:
+            _error(str(e))
+        raise typer.Exit(EXIT_INTERNAL)
 
 
 @app.command()
@@ -233,17 +350,36 @@ def review(
     no_apply: Annotated[
         bool, typer.Option("--no-apply", help="Do not apply: only the stages that need no tree.")
     ] = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    rules_dir: RulesDirOpt = None,
+    fail_on: FailOnOpt = None,
+    preview: PreviewOpt = False,
+    baseline: BaselineOpt = None,
+    write_baseline: WriteBaselineOpt = None,
     max_bytes: MaxBytesOpt = None,
     max_patches: MaxPatchesOpt = None,
 ) -> None:
-    """Review the series read from SOURCES: read, apply to the tree, report.
+    """Review the series read from SOURCES: read, apply to the tree, run the rules, report.
 
-    Exit code 1 when a patch does not apply or breaks the build check.
+    Exit code 1 when an unsuppressed finding is at or above --fail-on
+    (default: warning); 3 when a rule failed to load or crashed.
     """
     from xenreview.pipeline import ApplyOptions
 
     options = ApplyOptions(not no_apply, tree, base, find_base, build, keep)
-    _run_review(ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options)
+    rule_options = _RuleOptions(
+        select=_selectors(select),
+        ignore=_selectors(ignore) or (),
+        rules_dirs=tuple(rules_dir or ()),
+        fail_on=fail_on.value if fail_on else None,
+        preview=preview,
+        baseline=baseline,
+        write_baseline=write_baseline,
+    )
+    _run_review(
+        ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options, rule_options
+    )
 
 
 @app.command()
@@ -270,6 +406,120 @@ def apply(
 
     options = ApplyOptions(True, tree, base, find_base, build, keep)
     _run_review(ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options)
+
+
+def _catalogue(ctx: typer.Context, rules_dir: list[Path] | None) -> tuple[Settings, Catalogue]:
+    from xenreview.rules.finder import find_rules
+
+    settings = _settings(ctx)
+    dirs = settings.rules_dirs + tuple(rules_dir or ())
+    return settings, find_rules(dirs)
+
+
+@app.command("rules")
+def rules_command(
+    ctx: typer.Context,
+    output_format: FormatOpt = None,
+    rules_dir: RulesDirOpt = None,
+) -> None:
+    """List the rule catalogue: code, name, family, scope, severity, status, origin.
+
+    Exit code 3 when a rule failed to load (each is named on standard error).
+    """
+    settings, catalogue = _catalogue(ctx, rules_dir)
+    fmt = output_format.value if output_format else settings.formats[0]
+    rows = [
+        {
+            "code": r.rule.code,
+            "name": r.rule.name,
+            "family": r.rule.family,
+            "scope": r.rule.scope.value,
+            "severity": r.rule.severity.value,
+            "status": r.rule.status.value,
+            "since": r.rule.since,
+            "needs_tree": r.rule.needs_tree,
+            "origin": r.origin,
+        }
+        for r in catalogue.rules
+    ]
+    if fmt == "json":
+        _write_json(
+            {
+                "rules": rows,
+                "tool_errors": [
+                    {"code": e.code, "origin": e.origin, "where": e.where, "message": e.message}
+                    for e in catalogue.errors
+                ],
+            }
+        )
+    else:
+        from rich.table import Table
+
+        console = _console()
+        if not rows:
+            console.print("no rules found")
+        else:
+            table = Table(header_style="bold")
+            for column in ("code", "name", "family", "scope", "severity", "status", "origin"):
+                table.add_column(column, no_wrap=column != "origin")
+            for row in rows:
+                table.add_row(
+                    *(str(row[c]) for c in ("code", "name", "family", "scope", "severity")),
+                    str(row["status"]),
+                    str(row["origin"]),
+                )
+            console.print(table)
+    _tool_errors(catalogue.errors)
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="A rule code (STY001) or name.")],
+    output_format: FormatOpt = None,
+    rules_dir: RulesDirOpt = None,
+) -> None:
+    """Print a rule's documentation: what it flags, why, an example, the fix, references."""
+    import inspect
+
+    from xenreview.rules.api import parse_doc
+
+    settings, catalogue = _catalogue(ctx, rules_dir)
+    loaded = catalogue.lookup(code)
+    if loaded is None:
+        failed = [e for e in catalogue.errors if e.code is not None and e.code == code.upper()]
+        if failed:
+            _tool_errors(tuple(failed))
+        raise UsageError(f"no rule '{code}' (list them with: xenreview rules)")
+    rule = loaded.rule
+    doc = inspect.cleandoc(loaded.doc)
+    fmt = output_format.value if output_format else settings.formats[0]
+    if fmt == "json":
+        _write_json(
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "family": rule.family,
+                "scope": rule.scope.value,
+                "severity": rule.severity.value,
+                "status": rule.status.value,
+                "since": rule.since,
+                "needs_tree": rule.needs_tree,
+                "paths": list(rule.paths),
+                "origin": loaded.origin,
+                "documentation": doc,
+                "sections": parse_doc(doc),
+            }
+        )
+        return
+    tree = ", needs the patched tree" if rule.needs_tree else ""
+    paths = f", files {' '.join(rule.paths)}" if rule.paths else ""
+    sys.stdout.write(
+        f"{rule.code} {rule.name}\n"
+        f"family {rule.family}, scope {rule.scope.value}, severity {rule.severity.value}, "
+        f"{rule.status.value} since {rule.since}, {loaded.origin}{tree}{paths}\n\n"
+        f"{doc}\n"
+    )
 
 
 def _all_problems(ingested: Ingested) -> list[Problem]:

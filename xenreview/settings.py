@@ -36,6 +36,16 @@ class Settings:
     mbox_dialect: str = "mboxrd"
     list_address: str = "xen-devel@lists.xenproject.org"
     build_command: tuple[str, ...] | None = None  # the build check of a real tree
+    # The rule stage (docs/rules.md): which rules run and what their findings become.
+    select: tuple[str, ...] | None = None  # None: every stable rule
+    ignore: tuple[str, ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
+    severity: tuple[tuple[str, str], ...] = ()  # (selector, "error" | "warning" | "note")
+    preview: bool = False
+    fail_on: str = "warning"  # the exit code is 1 from this severity on ("never": never)
+    rules_dirs: tuple[Path, ...] = ()  # extra rule folders (--rules-dir)
+    baseline: Path | None = None  # --baseline FILE
+    write_baseline: Path | None = None  # --write-baseline FILE
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def with_options(self, **options: Any) -> Settings:
@@ -46,6 +56,8 @@ class Settings:
 
 FORMATS = ("text", "json")
 MBOX_DIALECTS = ("mboxrd", "mboxo")
+SEVERITIES = ("error", "warning", "note")
+FAIL_ON = (*SEVERITIES, "never")
 
 
 def _positive_int(key: str, value: Any, where: Path) -> int:
@@ -91,6 +103,45 @@ def _command(key: str, value: Any, where: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _bool(key: str, value: Any, where: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"'{key}' must be true or false, not {value!r}", source=str(where))
+    return value
+
+
+def _selector_list(key: str, value: Any, where: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise ConfigError(
+            f"'{key}' must be a list of rule codes, code prefixes, names or families",
+            source=str(where),
+        )
+    return tuple(item.strip() for item in value)
+
+
+def _per_path_ignores(key: str, value: Any, where: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"'{key}' must be a table of path patterns to lists of rules", source=str(where)
+        )
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for pattern, selectors in value.items():
+        out.append((pattern, _selector_list(f"{key}.{pattern}", selectors, where)))
+    return tuple(out)
+
+
+def _severities(key: str, value: Any, where: Path) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"'{key}' must be a table of rules to error, warning or note", source=str(where)
+        )
+    return tuple(
+        (selector, _choice(SEVERITIES)(f"{key}.{selector}", level, where))
+        for selector, level in value.items()
+    )
+
+
 # config key -> (Settings field, validator)
 _KEYS: dict[str, tuple[str, Callable[[str, Any, Path], Any]]] = {
     "format": ("formats", _formats),
@@ -100,6 +151,12 @@ _KEYS: dict[str, tuple[str, Callable[[str, Any, Path], Any]]] = {
     "mbox-dialect": ("mbox_dialect", _choice(MBOX_DIALECTS)),
     "list-address": ("list_address", _string),
     "build-command": ("build_command", _command),
+    "select": ("select", _selector_list),
+    "ignore": ("ignore", _selector_list),
+    "per-path-ignores": ("per_path_ignores", _per_path_ignores),
+    "severity": ("severity", _severities),
+    "preview": ("preview", _bool),
+    "fail-on": ("fail_on", _choice(FAIL_ON)),
 }
 
 assert {name for name, _ in _KEYS.values()} <= {f.name for f in fields(Settings)}

@@ -20,6 +20,7 @@ component or a ``.git`` component is a :class:`~xenreview.errors.DiffError`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import fields
 from operator import length_hint
 from typing import Any, Final
@@ -39,7 +40,7 @@ from xenreview.diff.model import (
 )
 from xenreview.errors import DiffError
 
-__all__ = ["parse_diff"]
+__all__ = ["parse_diff", "parse_diff_lines"]
 
 _DEV_NULL: Final = "/dev/null"
 
@@ -144,17 +145,50 @@ def parse_diff(text: str, *, source: str = "", where: str = "", first_line: int 
         return EMPTY_DIFF
     nul = text.find("\x00")
     if nul >= 0:
-        line_no = first_line + text.count("\n", 0, nul)
-        raise DiffError("NUL character in the diff", source=source, where=_place(where, line_no))
+        raise _nul_error(source, where, first_line + text.count("\n", 0, nul))
     final_newline = text.endswith("\n")
     lines = text.split("\n")
     if final_newline:
         lines.pop()
+    return _parse(lines, final_newline, source, where, first_line)
+
+
+def parse_diff_lines(
+    lines: Sequence[str],
+    *,
+    final_newline: bool = True,
+    source: str = "",
+    where: str = "",
+    first_line: int = 1,
+) -> Diff:
+    """:func:`parse_diff` for a text already split into lines.
+
+    ``lines`` is the text split on ``\\n``, without the empty string that a
+    final newline leaves (``final_newline`` says whether there was one): what
+    :func:`~xenreview.ingest.body.split_patch_body` has at hand, so the diff
+    of every mail is not joined into a text only to be split again here.
+    The result, and any error, is that of ``parse_diff`` on the text.
+    """
+    if not lines or (len(lines) == 1 and not lines[0] and not final_newline):
+        return EMPTY_DIFF  # the empty text
+    if "\x00" in "".join(lines):  # one quick scan; the line is looked for only then
+        index = next(i for i, line in enumerate(lines) if "\x00" in line)
+        raise _nul_error(source, where, first_line + index)
+    return _parse(lines, final_newline, source, where, first_line)
+
+
+def _parse(
+    lines: Sequence[str], final_newline: bool, source: str, where: str, first_line: int
+) -> Diff:
     # unidiff takes an empty context line only as "\n", and these lines have no
     # line end: empty lines (context lines whose space a mailer dropped) are
     # handed to it as " " instead.
-    feed = [line or " " for line in lines] if "\n\n" in text else lines
+    feed = [line or " " for line in lines] if "" in lines else lines
     return _Parser(lines, feed, source, where, first_line).run(final_newline)
+
+
+def _nul_error(source: str, where: str, line_no: int) -> DiffError:
+    return DiffError("NUL character in the diff", source=source, where=_place(where, line_no))
 
 
 def _place(where: str, line_no: int) -> str:
@@ -166,7 +200,9 @@ class _Parser:
 
     __slots__ = ("base", "feed", "files", "lines", "pending", "preamble", "source", "where")
 
-    def __init__(self, lines: list[str], feed: list[str], source: str, where: str, base: int):
+    def __init__(
+        self, lines: Sequence[str], feed: Sequence[str], source: str, where: str, base: int
+    ):
         self.lines = lines
         self.feed = feed
         self.source = source

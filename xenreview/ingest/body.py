@@ -54,7 +54,9 @@ class PatchBody:
     ``body`` is the commit message without its trailer block, ``notes`` the
     text between the separator and the diff (both without blank lines at
     either end, ``base-commit:``/``prerequisite-*:`` lines removed).
-    ``diff_text`` is the diff's lines verbatim ("" when there is none) and
+    ``diff_text`` is the diff's lines verbatim ("" when there is none),
+    ``diff_lines`` the same lines as a tuple (without the empty string a
+    final newline would leave when split: what the diff layer reads), and
     ``diff_first_line`` the 1-based line of its first line in the input
     text (0 when there is no diff).  ``signature`` is the text under the
     ``-- `` signature line (``2.39.5`` for git), "" when there is none.
@@ -73,6 +75,7 @@ class PatchBody:
     signature: str
     maintainer_notes: tuple[str, ...] = ()
     trailers_separated: bool = True
+    diff_lines: tuple[str, ...] = ()
 
 
 # Machine-written lines about the base of a series (git --base, b4).
@@ -270,6 +273,7 @@ def split_patch_body(text: str) -> PatchBody:
     prereq: list[str] = []
     signature = ""
     diff_text = ""
+    diff_lines: list[str] = []
     diff_first_line = 0
 
     start = _diff_start(lines)
@@ -326,4 +330,5 @@ def split_patch_body(text: str) -> PatchBody:
         signature=signature,
         maintainer_notes=block.notes if block is not None else (),
         trailers_separated=block.separated if block is not None else True,
+        diff_lines=tuple(diff_lines),
     )

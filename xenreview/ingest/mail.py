@@ -1,9 +1,9 @@
 """One raw message -> a decoded :class:`~xenreview.ingest.model.Mail`.
 
 Headers are read as the standard library's ``email`` package reads them
-(``compat32``, the fast policy); the body is decoded here: transfer encodings, charsets,
-CRLF, ``format=flowed`` and the MIME tree (text/plain parts and patch
-attachments, in order).  What had to be guessed or repaired is recorded as a
+(``compat32``, the fast policy); the body is decoded here: transfer
+encodings, charsets, CRLF, ``format=flowed`` and the MIME tree (text/plain
+parts and patch attachments, in order).  What had to be guessed or repaired is recorded as a
 :class:`~xenreview.ingest.model.Problem` on the mail, never silently.
 
 Speed matters (a whole mailing-list archive may come through here), so a
@@ -716,7 +716,7 @@ def _header_message(data: bytes) -> tuple[EmailMessage, bytes]:
     rest = headers.get_payload()
     if isinstance(rest, str) and rest:
         # A line that is not a header ended the block early: it is body.
-        return headers, rest.encode("ascii", "surrogateescape") + data[end:]
+        return headers, _payload_bytes(headers) + data[end:]
     return headers, data[end:]
 
 
@@ -724,8 +724,8 @@ def _simple_fields(head: str) -> dict[str, str] | None:
     """The first value of each header by lower-case name, read as ``compat32`` does.
 
     Only for the usual block: ``Name: value`` lines and their continuation
-    lines, ``\n`` line ends, perhaps a ``From_`` line first, up to the blank
-    line (or the end).  ``None`` for anything else (a ``\r``, a line that is
+    lines, ``\\n`` line ends, perhaps a ``From_`` line first, up to the blank
+    line (or the end).  ``None`` for anything else (a ``\\r``, a line that is
     no header, a misplaced ``From_`` line...): the email package reads it.
     The value is the text after the colon and its blanks, continuation
     lines joined with their line ends, as the email package keeps it.

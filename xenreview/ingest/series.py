@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from xenreview.diff.model import EMPTY_DIFF, Diff
-from xenreview.diff.parse import parse_diff
+from xenreview.diff.parse import parse_diff_lines
 from xenreview.errors import DiffError
 from xenreview.ingest.body import split_patch_body
 from xenreview.ingest.model import (
@@ -53,8 +53,9 @@ def mail_to_patch(mail: Mail) -> Patch:
     diff: Diff = EMPTY_DIFF
     if parts.diff_text:
         try:
-            diff = parse_diff(
-                parts.diff_text,
+            diff = parse_diff_lines(
+                parts.diff_lines,
+                final_newline=parts.diff_text.endswith("\n"),
                 source=mail.message.source,
                 where=mail.message.where,
                 first_line=parts.diff_first_line,

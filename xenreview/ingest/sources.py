@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
-
 from xenreview.errors import InputError, LimitError
 from xenreview.ingest.archive import looks_like_archive
 from xenreview.ingest.mail import FROM_LINE, GIT_FROM_LINE, has_header_block, is_bare_diff

@@ -3,42 +3,213 @@
 The JSON document is the ``show`` document (docs/json.md) extended, not
 replaced: each series gains ``apply`` (tree, base, base check, build) and
 each patch gains ``apply`` (its outcome), ``null`` where the series was not
-applied, with ``apply_skipped`` saying why.
+applied, with ``apply_skipped`` saying why.  ``review`` adds the rule
+stage: ``findings`` and ``rules_skipped`` per series, and ``tool_errors``,
+``tool_notes``, ``rules_skipped`` at the top level (``findings`` is
+``null`` for ``apply``, which stops before the rules).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-from xenreview.pipeline import Review
+from xenreview.ingest.model import Severity
+from xenreview.pipeline import Review, SeriesReview
 from xenreview.report.json_report import show_document
 from xenreview.report.show_text import render_show
+from xenreview.rules.api import Finding, Location, Related
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+# -- JSON --------------------------------------------------------------------------------
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    return {
+        "patch": location.patch,
+        "total": location.total,
+        "message_id": location.message_id,
+        "path": location.path,
+        "line": location.line,
+        "column": location.column,
+        "diff_line": location.diff_line,
+    }
+
+
+def _related_json(related: Related) -> dict[str, Any]:
+    return {
+        "message": related.message,
+        "location": location_json(related.location),
+        "excerpt": related.excerpt,
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "location": location_json(finding.location),
+        "fingerprint": finding.fingerprint,
+        "fix": finding.fix,
+        "excerpt": finding.excerpt,
+        "related": [_related_json(r) for r in finding.related],
+        "suppressed": finding.suppressed,
+        "extra": dict(finding.extra),
+    }
 
 
 def review_document(result: Review) -> dict[str, Any]:
     from xenreview.apply.render import to_json
+    from xenreview.report.acks import ack_table_json
 
     document = show_document(result.ingested)
+    skipped_all: list[dict[str, Any]] = []
     for item, series_doc in zip(result.series, document["series"], strict=True):
         series_doc["apply_skipped"] = item.apply_skipped
         if item.applied is None:
             series_doc["apply"] = None
             for patch_doc in series_doc["patches"]:
                 patch_doc["apply"] = None
-            continue
-        applied = to_json(item.applied)
-        per_patch = {p["number"]: p["apply"] for p in applied.pop("patches")}
-        series_doc["apply"] = applied
-        for patch_doc in series_doc["patches"]:
-            patch_doc["apply"] = per_patch.get(patch_doc["number"])
+        else:
+            applied = to_json(item.applied)
+            per_patch = {p["number"]: p["apply"] for p in applied.pop("patches")}
+            series_doc["apply"] = applied
+            for patch_doc in series_doc["patches"]:
+                patch_doc["apply"] = per_patch.get(patch_doc["number"])
+        series_doc["findings"] = (
+            [finding_json(f) for f in item.findings] if result.rules_ran else None
+        )
+        skipped = [{"code": s.code, "name": s.name, "reason": s.reason} for s in item.rules_skipped]
+        series_doc["rules_skipped"] = skipped
+        series_doc["acks"] = None if item.acks is None else ack_table_json(item.acks)
+        series_doc["acks_unavailable"] = item.acks_unavailable if result.rules_ran else None
+        skipped_all += [
+            {**s, "series": item.series.title, "version": item.series.version} for s in skipped
+        ]
+    document["tool_errors"] = [
+        {"code": e.code, "origin": e.origin, "where": e.where, "message": e.message}
+        for e in result.tool_errors
+    ]
+    document["tool_notes"] = [{"where": n.where, "message": n.message} for n in result.notes]
+    document["rules_skipped"] = skipped_all
     return document
+
+
+# -- text --------------------------------------------------------------------------------
+
+
+def _place(location: Location) -> str:
+    if location.path is None:
+        return ""
+    return f"{location.path}:{location.line}" if location.line is not None else location.path
+
+
+def _excerpt_lines(location: Location, excerpt: str, indent: str) -> list[Text]:
+    """The source line(s) under a finding, numbered from its line."""
+    out: list[Text] = []
+    for k, text in enumerate(excerpt.splitlines() or [""]):
+        number = f"{location.line + k:>5} | " if location.line is not None else "      | "
+        out.append(Text(f"{indent}{number}{text}", style="dim"))
+    return out
+
+
+def _finding_lines(finding: Finding) -> list[Text]:
+    head = Text("    ")
+    place = _place(finding.location)
+    if place:
+        head.append(f"{place}: ")
+    head.append(finding.severity.value, style=_STYLE[finding.severity])
+    head.append(f" {finding.code} ", style="bold")
+    head.append(finding.name)
+    lines = [head, Text(f"      {finding.message}")]
+    if finding.excerpt is not None:
+        lines += _excerpt_lines(finding.location, finding.excerpt, "    ")
+    if finding.fix is not None:
+        fix_lines = finding.fix.splitlines() or [""]
+        lines.append(Text(f"      fix:  {fix_lines[0]}", style="green"))
+        lines.extend(Text(f"            {more}", style="green") for more in fix_lines[1:])
+    for related in finding.related:
+        where = _place(related.location)
+        if related.location.patch is not None:
+            patch = f"patch {related.location.patch}"
+            where = f"{patch}, {where}" if where else patch
+        lines.append(
+            Text(
+                f"      see {where}: {related.message}"
+                if where
+                else f"      see: {related.message}"
+            )
+        )
+        if related.excerpt is not None:
+            lines += _excerpt_lines(related.location, related.excerpt, "      ")
+    return lines
+
+
+def _summary(findings: tuple[Finding, ...]) -> str:
+    active = [f for f in findings if f.suppressed is None]
+    suppressed = len(findings) - len(active)
+    counts = Counter(f.severity for f in active)
+    parts = [
+        f"{counts[level]} {level.value}{'s' if counts[level] != 1 else ''}"
+        for level in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
+        if counts[level]
+    ]
+    text = f"{len(active)} finding{'s' if len(active) != 1 else ''}"
+    if parts:
+        text += f" ({', '.join(parts)})"
+    if suppressed:
+        text += f", {suppressed} suppressed"
+    return text
+
+
+def render_findings(item: SeriesReview, console: Console) -> None:
+    """The findings of one series, grouped by patch, with their source lines."""
+    findings = item.findings
+    console.print(Text.assemble(("Findings", "bold"), f": {_summary(findings)}"), highlight=False)
+    titles = {p.number: p.subject.title for p in item.series.patches}
+    active = [f for f in findings if f.suppressed is None]
+    first = True
+    group: int | None = None
+    for finding in active:
+        patch = finding.location.patch
+        if first or patch != group:
+            first, group = False, patch
+            if patch is None:
+                label = Text("  series", style="bold")
+            else:
+                total = finding.location.total or item.series.total
+                label = Text(f"  patch {patch}/{total}", style="bold")
+                label.append(f"  {titles.get(patch, '')}")
+            console.print(label, highlight=False)
+        for line in _finding_lines(finding):
+            console.print(line, highlight=False)
+    suppressed = [f for f in findings if f.suppressed is not None]
+    if suppressed:
+        console.print(Text(f"  suppressed ({len(suppressed)}):", style="dim"), highlight=False)
+        for f in suppressed:
+            owner = "series" if f.location.patch is None else f"patch {f.location.patch}"
+            place = _place(f.location)
+            where = f"{owner}, {place}" if place else owner
+            console.print(
+                Text(f"    {f.code} {f.name} at {where}: {f.suppressed}", style="dim"),
+                highlight=False,
+            )
+    if item.rules_skipped:
+        reasons = Counter(s.reason for s in item.rules_skipped)
+        for reason in reasons:
+            codes = ", ".join(s.code for s in item.rules_skipped if s.reason == reason)
+            console.print(Text(f"  rules skipped ({reason}): {codes}", style="dim"))
 
 
 def render_review(result: Review, console: Console) -> None:
     from xenreview.apply.render import render_text
+    from xenreview.report.acks import render_ack_table
 
     render_show(result.ingested, console)
     for item in result.series:
@@ -47,3 +218,14 @@ def render_review(result: Review, console: Console) -> None:
             console.print(Text(f"{item.series.title}: {item.apply_skipped}", style="dim"))
         else:
             render_text(item.applied, console)
+        if result.rules_ran:
+            render_findings(item, console)
+            console.print()
+            if item.acks is not None:
+                render_ack_table(item.acks, console)
+            else:
+                console.print(Text(f"Acks: {item.acks_unavailable}", style="dim"))
+    if result.notes:
+        console.print()
+        for note in result.notes:
+            console.print(Text(f"note: {note}", style="cyan"), highlight=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xenreview.diff.parse import parse_diff
+from xenreview.diff.parse import parse_diff, parse_diff_lines
 from xenreview.errors import DiffError, InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -210,11 +210,30 @@ def test_file_header_without_hunks() -> None:
             "path '.git/x' is inside a .git directory",
         ),
         (lines("diff --git a/ b/", "new mode 100755"), 1, "empty path"),
+        (
+            lines("diff --git a/x/../../y b/x/../../y", "new mode 100755"),
+            1,
+            "path 'x/../../y' leaves the tree",
+        ),
+        (lines("diff --git a/x/.. b/x/..", "new mode 100755"), 1, "path 'x/..' leaves the tree"),
+        (
+            lines("diff --git a/x/.Git b/x/.Git", "new mode 100755"),
+            1,
+            "path 'x/.Git' is inside a .git directory",
+        ),
     ],
 )
 def test_paths_that_escape_the_tree(text: str, line: int, message: str) -> None:
     error = fail(text, first_line=10)
     assert (error.where, error.message) == (f"line {line + 9}", message)
+
+
+@pytest.mark.parametrize(
+    "path", [".gitignore", "x/.github/ci.yml", "a/..b/c", "x..y/z", ".../x", "docs/.git-blame"]
+)
+def test_dotted_names_inside_the_tree_are_fine(path: str) -> None:
+    (file,) = parse_diff(lines(f"diff --git a/{path} b/{path}", "new mode 100755")).files
+    assert file.path == path
 
 
 @pytest.mark.parametrize(
@@ -253,6 +272,13 @@ def test_nul_character() -> None:
     text = MODIFY.replace("static bool", "static\x00bool")
     error = fail(text, first_line=3)
     assert (error.where, error.message) == ("line 11", "NUL character in the diff")
+
+
+def test_nul_character_in_lines() -> None:
+    lines = MODIFY.replace("static bool", "static\x00bool").split("\n")[:-1]
+    with pytest.raises(DiffError) as info:
+        parse_diff_lines(lines, source="series.mbox", first_line=3)
+    assert (info.value.where, info.value.message) == ("line 11", "NUL character in the diff")
 
 
 def test_file_naming_no_file() -> None:

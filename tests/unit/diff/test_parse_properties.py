@@ -3,13 +3,15 @@ text either parses or raises DiffError, nothing else."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xenreview.diff.model import LineKind
-from xenreview.diff.parse import parse_diff
+from xenreview.diff.model import Diff, LineKind
+from xenreview.diff.parse import parse_diff, parse_diff_lines
 from xenreview.errors import DiffError
 
 # Line contents: anything but the line end and NUL, CRs and look-alike text included.
@@ -182,3 +184,24 @@ def test_arbitrary_text_parses_or_raises_diff_error(text: str) -> None:
     assert parse_diff(diff.text()) == diff
     if "\n\n" not in text and "\n\r\n" not in text and not text.endswith("\n\r"):
         assert diff.text() == text
+
+
+def _outcome(parse: Callable[[], Diff]) -> Diff | tuple[str, str | None]:
+    try:
+        return parse()
+    except DiffError as error:
+        return error.message, error.where
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(ANY_LINE, st.just("a\x00b")), max_size=25), st.booleans())
+def test_parse_diff_lines_is_parse_diff_of_the_joined_text(pieces: list[str], final: bool) -> None:
+    text = "\n".join(pieces) + ("\n" if final else "")
+    final = text.endswith("\n")
+    lines = text.split("\n")
+    if final:
+        lines.pop()
+    expected = _outcome(partial(parse_diff, text, where="message 2", first_line=5))
+    for split in (lines, tuple(lines)):
+        got = partial(parse_diff_lines, split, final_newline=final, where="message 2", first_line=5)
+        assert _outcome(got) == expected

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from xenreview.diff.model import Diff, LineKind
 from xenreview.errors import InputError
-from xenreview.ingest.archive import Recovered, looks_like_archive, recover
+from xenreview.ingest.archive import (
+    _BLANK_LINE,
+    Recovered,
+    _has_header_block,
+    _text_lines,
+    looks_like_archive,
+    recover,
+)
 from xenreview.ingest.model import Patch, RawMail
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
@@ -498,3 +505,55 @@ def test_any_bytes_recover_or_are_an_input_error(data: bytes) -> None:
         assert error.source == "page.txt"
         return
     assert recovered.patch.reconstructed
+
+
+# looks_like_archive reads a mail's header block alone first: the lines it
+# decodes up to the first blank line are the first lines of the whole, and a
+# block found complete among them is one in the whole text.
+_HEAD_SOUP = st.sampled_from(
+    [
+        b"From: Alice Example <alice@example.org>",
+        b"Subject: [PATCH] x",
+        b"Date: Mon, 8 Jan 2024 10:00:00 +0000",
+        b"X-Other: y",
+        b"  folded",
+        b"Re: [Xen-devel] [PATCH 05/18] xen/arm: x",
+        b"[Date Prev][Date Next][Thread Prev][Thread Next]",
+        b"On 11/12/18, Alice Example wrote:",
+        b"diff --git a/x b/x",
+        b"caf\xc3\xa9 \xc3",
+        b"\xc2\xa0",
+        b"\xef\xbb\xbfFrom: x@example.org",
+        b"\r",
+        b" ",
+        b"",
+    ]
+)
+
+
+@given(st.lists(_HEAD_SOUP, max_size=20), st.sampled_from([b"\n", b"\r\n"]))
+def test_the_header_prefix_is_the_first_lines_of_the_whole(lines: list[bytes], eol: bytes) -> None:
+    data = eol.join(lines)
+    blank = _BLANK_LINE.search(data)
+    if blank is None:
+        return
+    head = _text_lines(data[: blank.end()].decode("utf-8", errors="replace"))
+    whole = _text_lines(data.decode("utf-8", errors="replace"))
+    assert head[-1] == ""
+    assert head[:-1] == whole[: len(head) - 1]
+
+
+@given(st.lists(st.sampled_from(["From: a@example.org", "X-Y: z", " z", "Subject: s", "", "w"])))
+def test_a_header_block_complete_in_part_is_one_in_the_whole(lines: list[str]) -> None:
+    for cut in range(len(lines) + 1):
+        if _has_header_block(lines[:cut], whole=False):
+            assert _has_header_block(lines)
+    assert _has_header_block(lines, whole=False) <= _has_header_block(lines)
+
+
+def test_a_mail_whose_body_reads_like_an_archive_page_is_a_mail() -> None:
+    page = _read("vtimer_two_files.txt")
+    assert looks_like_archive(page)
+    assert not looks_like_archive(b"From: Alice <alice@example.org>\nSubject: x\n\n" + page)
+    # a header-like first line, then the page: still a page
+    assert looks_like_archive(b"Hello: x\n" + page) == looks_like_archive(page)

@@ -20,10 +20,14 @@ def load(name: str) -> tuple[str, PatchBody]:
 
 
 def assert_diff_in_place(text: str, parts: PatchBody) -> None:
-    """The diff text is exactly the input's lines from diff_first_line on."""
+    """The diff text is exactly the input's lines from diff_first_line on, and so are diff_lines."""
     lines = text.split("\n")
     tail = "\n".join(lines[parts.diff_first_line - 1 :])
     assert tail.startswith(parts.diff_text)
+    split = parts.diff_text.split("\n")
+    if parts.diff_text.endswith("\n"):
+        split.pop()
+    assert parts.diff_lines == tuple(split)
 
 
 def names(parts: PatchBody) -> list[str]:
@@ -254,5 +258,6 @@ def test_composed_bodies_come_apart(
     assert [t.person.name for t in parts.trailers if t.person] == [f"{n} Example" for n in signers]
     assert parts.notes == f"{notes} x | 2 +-"
     assert parts.diff_text == diff
+    assert parts.diff_lines == tuple(diff.split("\n")[:-1])
     assert parts.base_commit == (BASE if with_base else None)
     assert parts.signature == "2.39.5"

@@ -12,6 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xenreview.ingest.mail import (
+    _first_headers,
+    _header_message,
+    _parse_head,
     decode_words,
     has_header_block,
     is_bare_diff,
@@ -202,6 +205,77 @@ def test_address_lists_agree_with_the_standard_library(
     value = ",\n ".join(rendered).replace("\n", "")
     expected = [Person(name, email) for name, email in getaddresses([value]) if name or email]
     assert parse_people(value) == expected
+
+
+# Header blocks of every shape: the quick reader of the usual ones must read
+# each as the email package does, and leave the others to it.
+_HEADER_LINES = st.sampled_from(
+    [
+        b"From: Alice Example <alice@example.org>",
+        b"Subject: [PATCH v2 1/3] xen/arm: x",
+        b"subject: again, lower case",
+        b"Message-ID: <1@example.org>",
+        b"X-Empty:",
+        b"X-Blanks:  \t ",
+        b"X-Tab:\tvalue",
+        b" continued",
+        b"\tcontinued",
+        b"  ",
+        b"From alice@example.org Mon Jan  8 10:00:00 2024",
+        b":no name",
+        b"No colon here",
+        b"Bad Name: x",
+        b"X-8bit: caf\xc3\xa9",
+        b"caf\xc3\xa9: x",
+        b"H\xc3\xa4llo",
+        b"x\rY: z",
+        b"",
+    ]
+)
+
+
+@given(
+    st.lists(_HEADER_LINES, max_size=10),
+    st.sampled_from([b"\n", b"\r\n"]),
+    st.sampled_from([b"", b"\n", b"\nbody\n", b"\r\nbody\r\n", b"tail"]),
+)
+def test_header_blocks_are_read_as_the_email_package_reads_them(
+    lines: list[bytes], eol: bytes, rest: bytes
+) -> None:
+    data = eol.join(lines) + rest
+    message, body = _header_message(data)
+    fields, _, got_body = _parse_head(data)
+    assert (fields, got_body) == (_first_headers(message), body)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"From a@example.org Mon Jan  8 10:00:00 2024\nSubject: x\n\nbody\n",  # the envelope
+        b"Subject: x\nFrom a@example.org Mon Jan  8 10:00:00 2024\n\nbody\n",  # body, then
+        b"Subject: x\nFrom a@example.org Mon Jan  8 10:00:00 2024\nTo: y\n\nbody\n",  # dropped
+        b"Subject: x\nFrom a@example.org Mon Jan  8 10:00:00 2024",
+    ],
+)
+def test_from_lines_in_a_header_block(data: bytes) -> None:
+    message, body = _header_message(data)
+    fields, _, got_body = _parse_head(data)
+    assert (fields, got_body) == (_first_headers(message), body)
+
+
+def test_the_usual_header_block_is_read_without_the_email_package() -> None:
+    data = b"From: A <a@example.org>\nSubject: x\n y\nsubject: z\nX-E:\n\nbody\n"
+    fields, message, body = _parse_head(data)
+    assert message is None  # read by the quick reader
+    assert fields == {"from": "A <a@example.org>", "subject": "x\n y", "x-e": ""}
+    assert body == b"body\n"
+    assert _parse_head(data.replace(b"\n", b"\r\n"))[1] is not None  # CRLF: the email package
+
+
+def test_a_header_block_ended_by_an_8bit_line_is_body_not_a_crash() -> None:
+    mail = mail_from(b"From: A <a@example.org>\nSubject: [PATCH] x\nH\xc3\xa4llo\n\nbody\n")
+    assert mail.message.subject.title == "x"
+    assert mail.text.endswith("llo\n\nbody\n")
 
 
 # --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import os
 import subprocess
@@ -16,7 +17,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+import xenreview.ingest
 from xenreview.errors import InputError, LimitError
+from xenreview.ingest import ingest
 from xenreview.ingest.mail import parse_mail
 from xenreview.ingest.model import Mail, RawMail
 from xenreview.ingest.sources import iter_git_range, iter_source
@@ -563,3 +566,46 @@ def test_a_huge_line_after_a_blank_line_is_neither_a_separator_nor_slow() -> Non
     (raw,) = read("-", stdin=io.BytesIO(data))
     assert raw.data.endswith(b" 1\n")
     assert len(raw.data) > 5_000_000
+
+
+# --------------------------------------------------------------------------
+# ingest(): the cyclic collector while the model is built
+
+
+def _frozen(obj: object) -> bool:
+    """Whether the collector no longer walks ``obj`` (it is in no generation)."""
+    return gc.is_tracked(obj) and all(found is not obj for found in gc.get_objects())
+
+
+@pytest.fixture
+def any_model_is_big(monkeypatch: pytest.MonkeyPatch) -> Generator[None, None, None]:
+    monkeypatch.setattr(xenreview.ingest, "_FREEZE_AT", 1)
+    yield
+    gc.unfreeze()  # the test session's objects go back to the collector
+
+
+@pytest.mark.usefixtures("any_model_is_big")
+def test_ingest_leaves_the_collector_as_it_found_it() -> None:
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            ingested = ingest([str(FIXTURES / "0005-xen-arm-foo.patch")], SETTINGS)
+            assert gc.isenabled() is enabled
+            assert _frozen(ingested.series[0].patches[0])
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def test_a_small_model_is_not_frozen() -> None:
+    ingested = ingest([str(FIXTURES / "0005-xen-arm-foo.patch")], SETTINGS)
+    assert not _frozen(ingested.series[0].patches[0])
+
+
+@pytest.mark.usefixtures("any_model_is_big")
+def test_ingest_that_fails_freezes_nothing() -> None:
+    before = gc.get_freeze_count()
+    with pytest.raises(InputError):
+        ingest([str(FIXTURES / "not-mail.txt")], SETTINGS)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() <= before  # (frozen objects may have been freed since)
