@@ -553,6 +553,22 @@ def main(argv: list[str] | None = None) -> NoReturn:
     """Run the CLI and exit with the documented code."""
     args = sys.argv[1:] if argv is None else argv
     debug = _debug_requested(args)
+    # A short-lived process that builds large acyclic models (mail, diffs,
+    # model-checker states): the cyclic collector would only walk them again
+    # and again (measured: 0.3 s of 1.8 s on a 3,000-patch mbox).  Reference
+    # counting still frees what is dropped.
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _main(args, debug)
+    finally:
+        if collecting:  # in-process callers (tests) get their collector back
+            gc.enable()
+
+
+def _main(args: list[str], debug: bool) -> NoReturn:
     try:
         code = app(args=args, prog_name="xenreview", standalone_mode=False)
     except typer.Exit as exc:

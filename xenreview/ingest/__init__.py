@@ -39,36 +39,20 @@ def iter_raw(
         yield from iter_source(spec, settings, stdin=stdin)
 
 
-# Objects the model must hold, at least, for freezing it to pay (see below).
-_FREEZE_AT: Final = 50_000
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector off the model while it is built, and a big one after.
+    """Keep the cyclic garbage collector off the model while it is built.
 
     Ingest allocates millions of small, acyclic objects and keeps most of
     them; every automatic collection would walk the whole growing heap
     again (measured: about a third of the time on a 3,000-patch mbox).
-    Reference counting still frees everything that is dropped.
-
-    A big model is then frozen out of the collector's reach
-    (:func:`gc.freeze`): otherwise the next automatic collections, whatever
-    triggers them (rendering the report), would each walk all of it once
-    more only to find it alive (measured: 0.3 s on a 3,000-patch mbox,
-    where the model is some 450,000 objects).  Frozen objects are still
-    freed by reference counting when dropped.  But freezing is process-wide:
-    cyclic garbage among what is alive at that moment is never collected,
-    which a short-lived command does not mind and a long-lived caller (a
-    test session) should not pay for a small model, where the walks cost
-    little: hence the threshold on the objects made while ingesting.
+    Reference counting still frees everything that is dropped.  (The CLI,
+    a short-lived process, turns the collector off for the whole run.)
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        if gc.get_count()[0] >= _FREEZE_AT:  # objects made (and kept) since the pause
-            gc.freeze()
     finally:
         if was_enabled:
             gc.enable()
