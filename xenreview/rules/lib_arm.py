@@ -26,7 +26,16 @@ rules share, once per tree state (:func:`arm_tree` memoises them by facts):
 * **paired calls** (:func:`exits_holding`): which locks, pauses or suspend
   steps are still held at each exit of a function, on some path, with the
   "failing step" of Xen's error handling understood
-  (``rc = step(); if ( rc ) goto undo_previous;`` does not hold ``step``).
+  (``rc = step(); if ( rc ) goto undo_previous;`` does not hold ``step``);
+* **steps and their undo** (:func:`undo_name`, :func:`paired_steps`): a
+  step and the call that undoes it differ by one word
+  (``gic_suspend``/``gic_resume``, ``disable_X``/``enable_X``,
+  ``freeze_X``/``thaw_X``, ``X_save``/``X_restore``).
+
+Per-tree results live in the :class:`ArmTree`; results that depend on one
+function only are shared between the trees of a series (:func:`shared`,
+keyed by the identity of the parse cache's ``Function`` objects), so a
+series of 18 patches analyses each unchanged function once.
 
 Everything here is computed from the facts and the tree's text; no name of
 the bundled series is special.  The few fixed names are Xen's own API
@@ -41,10 +50,10 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
 from xenreview.code.facts import EdgeKind, EntryKind, TreeFacts
 from xenreview.code.model import (
-    Assignment,
     Branch,
     Call,
     CallKind,
@@ -73,9 +82,15 @@ __all__ = [
     "describe_path",
     "exits_holding",
     "function_label",
+    "guard_texts",
+    "imbalanced",
     "mentions",
+    "paired_steps",
     "related",
     "root_names",
+    "shared",
+    "strip_calls",
+    "undo_name",
     "walk_with_guards",
 ]
 
@@ -154,6 +169,31 @@ _KEYWORDS = frozenset(
 _PRIVILEGE = re.compile(r"\b(?:" + "|".join(PRIVILEGE_PREDICATES) + r")\s*\(")
 _NEGATED_PRIVILEGE = re.compile(r"!\s*(?:" + "|".join(PRIVILEGE_PREDICATES) + r")\s*\(")
 _MEMO_SIZE = 8
+_SHARED_LIMIT = 200_000
+T = TypeVar("T")
+
+# Results that depend only on one function's definition (and, for the texts, on the
+# tree's macros), shared between the trees of a series: a patch changes a few files,
+# and the parse cache hands out the same Function objects for the others.  Keys hold
+# id()s; values keep the object they were computed for alive, and are checked with it.
+_SHARED: dict[tuple[object, ...], tuple[object, object]] = {}
+_TEXTS: dict[tuple[str, str, int], str] = {}
+
+
+def shared(kind: str, owner: object, extra: tuple[object, ...], make: Callable[[], T]) -> T:
+    """``make()``, memoised for ``owner`` (by identity) and ``extra`` across trees."""
+    key = (kind, id(owner), *extra)
+    found = _SHARED.get(key)
+    if found is not None and found[0] is owner:
+        return found[1]  # type: ignore[return-value]
+    value = make()
+    if len(_SHARED) >= _SHARED_LIMIT:
+        _SHARED.clear()
+        _TEXTS.clear()
+    _SHARED[key] = (owner, value)
+    return value
+
+
 _GUEST_REG = "__guest_register__"
 
 # -- text helpers --------------------------------------------------------------------------
@@ -265,7 +305,9 @@ def describe_path(path: Sequence[str], limit: int = 6) -> str:
     return " -> ".join(names)
 
 
-def related(ctx: Context, message: str, path: str, line: int, excerpt: str | None = None) -> Related:
+def related(
+    ctx: Context, message: str, path: str, line: int, excerpt: str | None = None
+) -> Related:
     """A :class:`Related` place in the tree after the current patch."""
     patch = ctx.patch
     return Related(
@@ -319,13 +361,40 @@ def walk_with_guards(
 Held = tuple[tuple[str, Call], ...]  # (key, the call that took it)
 
 
+_RELEASED = "~"
+
+
 @dataclass(frozen=True, slots=True)
 class Exit:
-    """A way out of a function: a ``return`` (``jump``) or the closing brace (None)."""
+    """A way out of a function: a ``return`` (``jump``) or the closing brace (None).
+
+    ``held``: what may still be held there; ``released``: the keys some path to
+    it took and gave back.
+    """
 
     line: int
     jump: Jump | None
-    held: Held
+    state: Held
+
+    @property
+    def held(self) -> Held:
+        return tuple(item for item in self.state if not item[0].startswith(_RELEASED))
+
+    @property
+    def released(self) -> frozenset[str]:
+        return frozenset(k[1:] for k, _ in self.state if k.startswith(_RELEASED))
+
+    def holds(self, key: str) -> bool:
+        return any(k == key for k, _ in self.held)
+
+
+def imbalanced(exits: Sequence[Exit]) -> Iterator[tuple[Exit, str, Call]]:
+    """``(exit, key, taking call)`` for each key held at an exit while another exit's
+    path took it and gave it back: the function balances it, except there."""
+    for leaving in exits:
+        for key, call in leaving.held:
+            if any(key in other.released and not other.holds(key) for other in exits):
+                yield leaving, key, call
 
 
 def _union(*states: Held | None) -> Held | None:
@@ -437,8 +506,11 @@ class _PairWalk:
                 return held
             return (*held, (key, call))
         key = self.release(call)
-        if key is not None:
-            return tuple(item for item in held if item[0] != key)
+        if key is not None and any(k == key for k, _ in held):
+            kept = tuple(item for item in held if item[0] != key)
+            if any(k == _RELEASED + key for k, _ in kept):
+                return kept
+            return (*kept, (_RELEASED + key, call))
         return held
 
 
@@ -459,6 +531,44 @@ def exits_holding(
     if flow.fall is not None:
         walk.exits.append(Exit(function.body_end_line, None, flow.fall))
     return tuple(walk.exits)
+
+
+# -- steps and their undo ------------------------------------------------------------------
+
+# A step's name and its undo's differ by one of these words (gic_suspend/gic_resume,
+# disable_nonboot_cpus/enable_nonboot_cpus, local_irq_save/local_irq_restore).
+UNDO_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "suspend": "resume",
+        "disable": "enable",
+        "freeze": "thaw",
+        "save": "restore",
+        "irqsave": "irqrestore",
+        "map": "unmap",
+        "register": "unregister",
+    }
+)
+
+
+def undo_name(name: str) -> str | None:
+    """The call that undoes the step ``name`` (None when its name says nothing)."""
+    words = name.split("_")
+    for index, word in enumerate(words):
+        undo = UNDO_WORDS.get(word)
+        if undo is not None:
+            return "_".join([*words[:index], undo, *words[index + 1 :]])
+    return None
+
+
+def paired_steps(function: Function) -> Mapping[str, str]:
+    """Step name -> its undo, for the steps ``function`` both takes and undoes."""
+    called = {c.callee for c in function.calls}
+    out: dict[str, str] = {}
+    for name in sorted(called):
+        undo = undo_name(name)
+        if undo is not None and undo in called and undo != name:
+            out[name] = undo
+    return MappingProxyType(out)
 
 
 # -- guest data ----------------------------------------------------------------------------
@@ -510,20 +620,30 @@ class Taint:
         """What guest value ``text`` carries.  Without ``indices``, as a value that flows
         on: an address (``&x``) or an element chosen by a guest index (``a[i]``) is Xen's
         data, not the guest's."""
-        expanded = self._tree.expand_macros(text)
+        expanded = self._tree.expanded(text)
         for regs in state.registers:
             expanded = re.sub(
-                r"\b(?:" + "|".join(REG_ACCESSORS) + r")\s*\(\s*&?\s*" + re.escape(regs)
+                r"\b(?:"
+                + "|".join(REG_ACCESSORS)
+                + r")\s*\(\s*&?\s*"
+                + re.escape(regs)
                 + r"\s*,[^()]*\)",
                 f" {_GUEST_REG} ",
                 expanded,
             )
             expanded = re.sub(
-                r"(?<![\w>.])" + re.escape(regs) + r"\s*->\s*[xrw]\d+\b", f" {_GUEST_REG} ", expanded
+                r"(?<![\w>.])" + re.escape(regs) + r"\s*->\s*[xrw]\d+\b",
+                f" {_GUEST_REG} ",
+                expanded,
             )
-        plain = strip_calls(expanded, self._tree.is_function)
+        plain = self._tree.stripped(expanded)
         if not indices:
-            if plain.strip().lstrip("( ").startswith("&"):
+            address = plain.strip().lstrip("( ")
+            if address.startswith("&"):
+                # The address of guest data is guest data; any other address is Xen's.
+                operand = address[1:].strip().rstrip(") ")
+                if _IDENT.fullmatch(operand) and operand in state.variables:
+                    return operand, state.variables[operand]
                 return None
             plain = _drop_subscripts(plain)
         if _GUEST_REG in plain:
@@ -575,33 +695,67 @@ class Taint:
                 continue
             state = self._state[key]
             self._local(function, state)
-            for callee, index, argument in self._arguments(function):
+            for callee, index, registers, origin in self._passed(function, state):
                 for target in self._tree.facts.functions(callee):
                     if index >= len(target.params) or not target.params[index].name:
                         continue
                     name = target.params[index].name
                     other = self._state.setdefault(key_of(target), _FunctionTaint())
                     changed = False
-                    if argument.strip().lstrip("&").strip() in state.registers:
-                        if name not in other.registers:
-                            other.registers.add(name)
-                            changed = True
-                    found = self._tainted(state, argument)
-                    if found is not None and name not in other.variables:
-                        other.variables[name] = found[1]
+                    if registers and name not in other.registers:
+                        other.registers.add(name)
+                        changed = True
+                    if origin is not None and name not in other.variables:
+                        other.variables[name] = origin
                         changed = True
                     if changed and key_of(target) not in queued:
                         queue.append(key_of(target))
                         queued.add(key_of(target))
 
-    def _arguments(self, function: Function) -> Iterator[tuple[str, int, str]]:
-        for call in function.calls:
-            if call.kind is not CallKind.FUNCTION or not self._tree.facts.functions(call.callee):
-                continue
-            for index, argument in enumerate(call.args):
-                yield call.callee, index, argument
+    def _passed(
+        self, function: Function, state: _FunctionTaint
+    ) -> list[tuple[str, int, bool, str | None]]:
+        """What ``function`` hands to the functions it calls: (callee, argument index,
+        the guest's registers, the origin of a guest value) for each tainted argument."""
+        key = (
+            frozenset(state.variables.items()),
+            frozenset(state.registers),
+            self._tree.signature(),
+        )
+
+        def make() -> list[tuple[str, int, bool, str | None]]:
+            out: list[tuple[str, int, bool, str | None]] = []
+            for call in function.calls:
+                if call.kind is not CallKind.FUNCTION:
+                    continue
+                for index, argument in enumerate(call.args):
+                    registers = argument.strip().lstrip("&").strip() in state.registers
+                    found = self._tainted(state, argument)
+                    if registers or found is not None:
+                        out.append(
+                            (call.callee, index, registers, None if found is None else found[1])
+                        )
+            return out
+
+        return shared("passed", function, key, make)
 
     def _local(self, function: Function, state: _FunctionTaint) -> None:
+        key = (
+            frozenset(state.variables.items()),
+            frozenset(state.registers),
+            self._tree.signature(),
+        )
+
+        def make() -> tuple[dict[str, str], set[str]]:
+            work = _FunctionTaint(dict(state.variables), set(state.registers))
+            self._local_flow(function, work)
+            return work.variables, work.registers
+
+        variables, registers = shared("taint", function, key, make)
+        state.variables.update(variables)
+        state.registers.update(registers)
+
+    def _local_flow(self, function: Function, state: _FunctionTaint) -> None:
         tree = self._tree
         inits = tree.local_inits(function)
         for _ in range(6):
@@ -619,9 +773,12 @@ class Taint:
                     names = root_names(call.args[0])
                     if names:
                         state.variables.setdefault(names[0], "memory copied from the guest")
-                elif call.assigned_to is not None and _IDENT.fullmatch(call.assigned_to):
-                    if call.callee in REG_ACCESSORS or not tree.is_function(call.callee):
-                        self._flow_into(state, call.assigned_to, call.text)
+                elif (
+                    call.assigned_to is not None
+                    and _IDENT.fullmatch(call.assigned_to)
+                    and (call.callee in REG_ACCESSORS or not tree.is_function(call.callee))
+                ):
+                    self._flow_into(state, call.assigned_to, call.text)
             if (len(state.variables), len(state.registers)) == before:
                 break
 
@@ -637,8 +794,36 @@ class Taint:
             state.variables[name] = found[1]
 
 
+def _privileged_calls(function: Function) -> frozenset[tuple[int, int]]:
+    out: set[tuple[int, int]] = set()
+
+    def visit(steps: Sequence[Step], privileged: bool) -> None:
+        gate = privileged
+        for step in steps:
+            if isinstance(step, Call):
+                if gate:
+                    out.add((step.line, step.column))
+            elif isinstance(step, Branch):
+                condition = step.condition
+                negated = _NEGATED_PRIVILEGE.search(condition) is not None
+                positive = _PRIVILEGE.search(condition) is not None and not negated
+                visit(step.then, gate or positive)
+                visit(step.otherwise or (), gate or (negated and "||" not in condition))
+                if negated and "||" not in condition and _ends_with_exit(step.then):
+                    gate = True
+            elif isinstance(step, Loop):
+                visit(step.body, gate)
+            elif isinstance(step, Switch):
+                for case in step.cases:
+                    visit(case.body, gate)
+
+    visit(function.steps, False)
+    return frozenset(out)
+
+
 # -- the tree ------------------------------------------------------------------------------
 
+_LABELS = re.compile(r"^(?:(?:case\s+[^:]+|default|[A-Za-z_]\w*)\s*:(?!:)\s*)+")
 _DECLARATION = re.compile(
     r"^\s*(?:(?:const|static|volatile|unsigned|signed|struct|union|enum)\s+)*"
     r"[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:const\s+)?\**\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*"
@@ -656,6 +841,59 @@ class ArmTree:
         self._inits: dict[FunctionKey, Mapping[str, str]] = {}
         self._by_key = {key_of(f): f for f in facts.all_functions()}
         self._memo: dict[str, object] = {}
+
+    def cached(self, name: str, make: Callable[[], T]) -> T:
+        """``make()``, computed once for this tree (for a rule's own per-tree facts)."""
+        key = f"rule:{name}"
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def reverse_adjacency(self, tasklets: bool = True) -> Mapping[str, tuple[str, ...]]:
+        """Callee -> the functions that may run it (every edge kind, tasklets too)."""
+
+        def make() -> Mapping[str, tuple[str, ...]]:
+            out: dict[str, list[str]] = {}
+            for caller, callees in self.adjacency(frozenset(EdgeKind), tasklets).items():
+                for callee in callees:
+                    out.setdefault(callee, []).append(caller)
+            return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+        return self.cached(f"reverse:{tasklets}", make)
+
+    def signature(self) -> int:
+        """What the texts' meaning depends on: the tree's macros and function names."""
+        memo = self._memo.get("signature")
+        if memo is None:
+            macros = sorted(
+                (m.name, m.params or (), m.body)
+                for cfile in self.facts.files.values()
+                for m in cfile.macros
+            )
+            memo = hash((tuple(macros), self.facts.function_names()))
+            self._memo["signature"] = memo
+        assert isinstance(memo, int)
+        return memo
+
+    def expanded(self, text: str) -> str:
+        """:meth:`expand_macros`, memoised across trees with the same macros."""
+        key = ("expanded", text, self.signature())
+        found = _TEXTS.get(key)
+        if found is None:
+            found = _TEXTS[key] = self.expand_macros(text)
+        return found
+
+    def stripped(self, text: str) -> str:
+        """:func:`strip_calls` with this tree's functions, memoised likewise."""
+        key = ("stripped", text, self.signature())
+        found = _TEXTS.get(key)
+        if found is None:
+            found = _TEXTS[key] = strip_calls(text, self.is_function)
+        return found
+
+    def rebind(self, read: Callable[[str], str | None]) -> None:
+        """Read the tree's files through ``read`` from now on (same files, another reader)."""
+        self._read = read
 
     # -- text ----------------------------------------------------------------------------------
 
@@ -684,19 +922,23 @@ class ArmTree:
         """Local variables initialised where they are declared: name -> initialiser."""
         key = key_of(function)
         if key not in self._inits:
-            found: dict[str, str] = {}
-            lines = self.lines(function.path)
-            body = " \n".join(lines[function.body_line : max(function.body_end_line - 1, 0)])
-            for statement in re.split(r"(?<=;)", body):
-                text = " ".join(statement.split())
-                match = _DECLARATION.match(text)
-                if match is None:
-                    continue
-                if match.group(0).split()[0] in ("return", "else"):
-                    continue
-                found.setdefault(match.group(1), match.group(2).strip())
-            self._inits[key] = MappingProxyType(found)
+            self._inits[key] = shared("inits", function, (), lambda: self._scan_inits(function))
         return self._inits[key]
+
+    def _scan_inits(self, function: Function) -> Mapping[str, str]:
+        found: dict[str, str] = {}
+        lines = self.lines(function.path)
+        body = " \n".join(lines[function.body_line : max(function.body_end_line - 1, 0)])
+        body = re.sub(r"/\*.*?\*/|//[^\n]*", " ", body, flags=re.S)
+        for statement in re.split(r"(?<=;)|[{}]", body):
+            text = _LABELS.sub("", " ".join(statement.split()))
+            match = _DECLARATION.match(text)
+            if match is None:
+                continue
+            if match.group(0).split()[0] in ("return", "else"):
+                continue
+            found.setdefault(match.group(1), match.group(2).strip())
+        return MappingProxyType(found)
 
     # -- functions -----------------------------------------------------------------------------
 
@@ -760,12 +1002,10 @@ class ArmTree:
             found: dict[str, list[str]] = {}
             for cfile in self.facts.files.values():
                 for call in cfile.calls:
-                    if call.callee in TASKLET_INITS and len(call.args) >= 2:
-                        key = self.tasklet_key(call.args[0])
-                    elif call.callee in TASKLET_DECLARATIONS and len(call.args) >= 2:
-                        key = self.tasklet_key(call.args[0])
-                    else:
+                    registers = call.callee in TASKLET_INITS + TASKLET_DECLARATIONS
+                    if not registers or len(call.args) < 2:
                         continue
+                    key = self.tasklet_key(call.args[0])
                     for name in self.function_refs(call.args[1]):
                         found.setdefault(key, [])
                         if name not in found[key]:
@@ -832,9 +1072,9 @@ class ArmTree:
                     queue.append(callee)
         return MappingProxyType(paths)
 
-    def _cached_reach(self, name: str, make: Callable[[], Mapping[str, tuple[str, ...]]]) -> Mapping[
-        str, tuple[str, ...]
-    ]:
+    def _cached_reach(
+        self, name: str, make: Callable[[], Mapping[str, tuple[str, ...]]]
+    ) -> Mapping[str, tuple[str, ...]]:
         memo = self._memo.get(name)
         if memo is None:
             memo = make()
@@ -903,30 +1143,7 @@ class ArmTree:
 
     def privileged_calls(self, function: Function) -> frozenset[tuple[int, int]]:
         """Calls of ``function`` that only the hardware or a control domain reaches."""
-        out: set[tuple[int, int]] = set()
-
-        def visit(steps: Sequence[Step], privileged: bool) -> None:
-            gate = privileged
-            for step in steps:
-                if isinstance(step, Call):
-                    if gate:
-                        out.add((step.line, step.column))
-                elif isinstance(step, Branch):
-                    condition = step.condition
-                    negated = _NEGATED_PRIVILEGE.search(condition) is not None
-                    positive = _PRIVILEGE.search(condition) is not None and not negated
-                    visit(step.then, gate or positive)
-                    visit(step.otherwise or (), gate or (negated and "||" not in condition))
-                    if negated and "||" not in condition and _ends_with_exit(step.then):
-                        gate = True
-                elif isinstance(step, Loop):
-                    visit(step.body, gate)
-                elif isinstance(step, Switch):
-                    for case in step.cases:
-                        visit(case.body, gate)
-
-        visit(function.steps, False)
-        return frozenset(out)
+        return shared("privileged", function, (), lambda: _privileged_calls(function))
 
     def unprivileged_reach(self) -> Mapping[str, tuple[str, ...]]:
         """What any guest, without privilege, can make run within its trap."""
@@ -974,11 +1191,15 @@ class ArmTree:
     def exit_tests(self, function: Function) -> tuple[tuple[int, str], ...]:
         """``(line, condition)`` of the tests whose then-branch leaves (return, goto,
         break, continue): the validations of the code after them."""
-        out: list[tuple[int, str]] = []
-        for step, _ in walk_with_guards(function.steps):
-            if isinstance(step, Branch) and _ends_with_exit(step.then):
-                out.append((step.line, step.condition))
-        return tuple(out)
+
+        def make() -> tuple[tuple[int, str], ...]:
+            out: list[tuple[int, str]] = []
+            for step, _ in walk_with_guards(function.steps):
+                if isinstance(step, Branch) and _ends_with_exit(step.then):
+                    out.append((step.line, step.condition))
+            return tuple(out)
+
+        return shared("exit_tests", function, (), make)
 
     def validated(
         self, function: Function, variable: str, line: int, guards: Iterable[str] = ()
@@ -1005,10 +1226,6 @@ def guard_texts(guards: Sequence[Guard]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def assignment_guards(assignment: Assignment) -> tuple[str, ...]:
-    return guard_texts(assignment.guards)
-
-
 _MEMO: OrderedDict[int, tuple[TreeFacts, ArmTree]] = OrderedDict()
 
 
@@ -1021,6 +1238,9 @@ def arm_tree(view: TreeView) -> ArmTree | None:
     found = _MEMO.get(key)
     if found is not None and found[0] is facts:
         _MEMO.move_to_end(key)
+        # The same facts mean the same C files: only the way to read them may change
+        # (another applied series holding the same tree).
+        found[1].rebind(view.read)
         return found[1]
     tree = ArmTree(facts, view.read)
     _MEMO[key] = (facts, tree)
