@@ -15,7 +15,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import BinaryIO
 
 from xenreview.errors import LimitError
 from xenreview.ingest.model import Ingested, Mail, Patch, Problem, RawMail

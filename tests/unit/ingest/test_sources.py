@@ -17,7 +17,6 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-import xenreview.ingest
 from xenreview.errors import InputError, LimitError
 from xenreview.ingest import ingest
 from xenreview.ingest.mail import parse_mail
