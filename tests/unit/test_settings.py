@@ -84,3 +84,14 @@ def test_options_override_file(tmp_path: Path) -> None:
     settings = load_settings(tmp_path).with_options(max_patches=9, max_bytes=None)
     assert settings.max_patches == 9
     assert settings.max_bytes == Settings().max_bytes
+
+
+def test_the_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+    """The example in README.md stays true: every key it shows is accepted."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    start = readme.index("```toml\n") + len("```toml\n")
+    example = readme[start : readme.index("```", start)]
+    (tmp_path / "pyproject.toml").write_text(example)
+    settings = load_settings(tmp_path)
+    assert settings.build_command == ("make", "-C", "xen", "-j2")
+    assert settings.fail_on == "warning"
