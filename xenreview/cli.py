@@ -29,9 +29,13 @@ from xenreview import __version__
 from xenreview.errors import UsageError, XenreviewError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
     from xenreview.ingest.model import Ingested, Problem
+    from xenreview.model.checker import Progress
+    from xenreview.model.run import Target
     from xenreview.pipeline import ApplyOptions, Review
     from xenreview.rules.finder import Catalogue
     from xenreview.rules.outcome import ToolError
@@ -406,6 +410,151 @@ def apply(
 
     options = ApplyOptions(True, tree, base, find_base, build, keep)
     _run_review(ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options)
+
+
+class Engine(StrEnum):
+    python = "python"
+    spin = "spin"
+
+
+@app.command()
+def model(
+    ctx: typer.Context,
+    sources: SourcesArg = None,
+    output_format: FormatOpt = None,
+    tree: Annotated[
+        Path | None,
+        typer.Option(
+            "--tree",
+            help="With SOURCES: the Xen checkout to apply them to (default: the mini tree); "
+            "without: the checked-out tree to model.",
+        ),
+    ] = None,
+    base: BaseOpt = None,
+    guests: Annotated[
+        int | None, typer.Option("--guests", help="Guests with PV frontends (1 to 8).")
+    ] = None,
+    pcpus: Annotated[int | None, typer.Option("--pcpus", help="Physical CPUs (1 to 4).")] = None,
+    scenario_name: Annotated[
+        str,
+        typer.Option(
+            "--scenario",
+            help="default, seed, x86-freeze-thaw, split-driver-domain, failures, vcpu-race or "
+            "two-control-domains.",
+        ),
+    ] = "default",
+    no_symmetry: Annotated[
+        bool, typer.Option("--no-symmetry", help="Do not merge states of interchangeable guests.")
+    ] = False,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="Print the counterexample of each violated property.")
+    ] = False,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Check with the Python engine or with SPIN.")
+    ] = Engine.python,
+    emit_promela: Annotated[
+        Path | None,
+        typer.Option("--emit-promela", help="Also write the configured model in Promela to FILE."),
+    ] = None,
+    max_bytes: MaxBytesOpt = None,
+    max_patches: MaxPatchesOpt = None,
+) -> None:
+    """Check the suspend model on the tree after SOURCES (or --tree, or the mini tree).
+
+    Prints the facts read from the tree, each property's verdict, the number
+    of states and transitions and the time.  Exit code 1 when a property is
+    violated; unknown and not-applicable verdicts do not fail.
+    """
+    from xenreview.model.run import (
+        emit,
+        model_document,
+        render_runs,
+        run_model,
+        target_from_directory,
+    )
+
+    settings = _settings(
+        ctx,
+        formats=(output_format.value,) if output_format else None,
+        max_bytes=max_bytes,
+        max_patches=max_patches,
+    )
+    from xenreview.model.scenarios import scenario_config
+
+    scenario_config(scenario_name, guests=guests, pcpus=pcpus)  # fail fast on a bad choice
+    ingested = None
+    if sources:
+        from xenreview.ingest import ingest
+
+        ingested = ingest(sources, settings)
+        targets = _model_targets(ingested, tree, base)
+    else:
+        if base is not None:
+            raise UsageError("--base needs a SOURCE to apply", source="--base")
+        targets = [target_from_directory(tree)]
+    if emit_promela is not None:
+        if len(targets) != 1:
+            raise UsageError(
+                f"--emit-promela takes one series, and the sources hold {len(targets)}",
+                source="--emit-promela",
+            )
+        emit(targets[0], emit_promela, scenario_name=scenario_name, guests=guests, pcpus=pcpus)
+    text = settings.formats[0] != "json"
+    progress = _model_progress() if text and sys.stderr.isatty() else None
+    runs = []
+    for target in targets:
+        runs.append(
+            run_model(
+                target,
+                scenario_name=scenario_name,
+                guests=guests,
+                pcpus=pcpus,
+                symmetry=not no_symmetry,
+                engine=engine.value,
+                progress=progress,
+            )
+        )
+    if progress is not None:
+        sys.stderr.write("\r\x1b[K")
+    if text:
+        render_runs(runs, _console(), traces=trace)
+    else:
+        _write_json(model_document(runs))
+    if ingested is not None:
+        _input_errors(ingested)
+    if any(run.violated for run in runs):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _model_targets(ingested: Ingested, tree: Path | None, base: str | None) -> list[Target]:
+    """The tree after each series of the sources (applied to ``tree``, or the mini tree)."""
+    from xenreview.apply import apply_series
+    from xenreview.model.run import target_from_series
+
+    targets = []
+    for series in ingested.series:
+        if series.reconstructed or not series.patches:
+            why = "reconstructed from an archive copy" if series.reconstructed else "no patch"
+            _error(f"{series.title or 'series'}: not modelled: {why}")
+            continue
+        with apply_series(series, tree=tree, base=base) as applied:
+            targets.append(target_from_series(applied))
+    if not targets:
+        raise UsageError("no series to model in the sources", source="model")
+    return targets
+
+
+def _model_progress() -> Callable[[Progress], None]:
+    """A one-line progress report on standard error (a terminal only)."""
+
+    def report(done: Progress) -> None:
+        sys.stderr.write(
+            f"\r\x1b[K  {done.states:,} states, {done.transitions:,} transitions, "
+            f"depth {done.depth}, {done.seconds:.1f} s"
+        )
+        sys.stderr.flush()
+
+    return report
 
 
 def _catalogue(ctx: typer.Context, rules_dir: list[Path] | None) -> tuple[Settings, Catalogue]:

@@ -11,6 +11,7 @@ stage: ``findings`` and ``rules_skipped`` per series, and ``tool_errors``,
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -134,7 +135,10 @@ def _finding_lines(finding: Finding) -> list[Text]:
         fix_lines = finding.fix.splitlines() or [""]
         lines.append(Text(f"      fix:  {fix_lines[0]}", style="green"))
         lines.extend(Text(f"            {more}", style="green") for more in fix_lines[1:])
+    steps = [r for r in finding.related if _is_trace(r)]
     for related in finding.related:
+        if _is_trace(related):
+            continue
         where = _place(related.location)
         if related.location.patch is not None:
             patch = f"patch {related.location.patch}"
@@ -148,6 +152,46 @@ def _finding_lines(finding: Finding) -> list[Text]:
         )
         if related.excerpt is not None:
             lines += _excerpt_lines(related.location, related.excerpt, "      ")
+    if steps:
+        lines += _trace_lines(finding, steps)
+    return lines
+
+
+_STEP = re.compile(r"^step (\d+): (.*)$", re.DOTALL)
+_THEN = "then: "
+
+
+def _is_trace(related: Related) -> bool:
+    """A step of a model counterexample (``step 3: ...``) or its last state (``then: ...``)."""
+    return bool(_STEP.match(related.message)) or related.message.startswith(_THEN)
+
+
+def _trace_lines(finding: Finding, steps: list[Related]) -> list[Text]:
+    """A model finding's counterexample as numbered steps, each with the code behind it."""
+    extra = dict(finding.extra)
+    head = "      trace"
+    details = []
+    after = extra.get("trace_after_patch")
+    if after is not None:
+        total = finding.location.total
+        details.append(f"on the tree after patch {after}/{total}" if total else f"after {after}")
+    if "scenario" in extra:
+        details.append(extra["scenario"])
+    if details:
+        head += " (" + "; ".join(details) + ")"
+    lines = [Text(head + ":")]
+    width = max((len(m.group(1)) for r in steps if (m := _STEP.match(r.message))), default=1)
+    for related in steps:
+        match = _STEP.match(related.message)
+        if match is None:
+            lines.append(Text(f"        {related.message}"))
+            continue
+        number, text = match.groups()
+        lines.append(Text(f"        {number:>{width}}. {text}"))
+        place = _place(related.location)
+        if place:
+            code = f": {related.excerpt}" if related.excerpt else ""
+            lines.append(Text(f"        {'':>{width}}  at {place}{code}", style="dim"))
     return lines
 
 

@@ -53,6 +53,14 @@ class RuleSkip:
     reason: str
 
 
+class RuleUndecided(Exception):
+    """Raised by a rule that cannot decide (e.g. a fact it needs was not found).
+
+    The runner reports the rule as skipped on that series with the reason:
+    never a finding (that would be a guess) and never a tool error.
+    """
+
+
 def one_line(exc: BaseException) -> str:
     """``Type: first line of the message`` for an exception (a tool error's reason)."""
     text = str(exc).strip().splitlines()

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from xenreview.diff.model import FileDiff, LineKind
 from xenreview.ingest.model import Patch, Series
 from xenreview.rules.api import Context, Finding, LoadedRule, Scope, TreeReader, TreeView
-from xenreview.rules.outcome import RuleSkip, ToolError, one_line
+from xenreview.rules.outcome import RuleSkip, RuleUndecided, ToolError, one_line
 
 if TYPE_CHECKING:
     from xenreview.code.facts import TreeFacts
@@ -145,6 +145,7 @@ class _Run:
         self.data = dict(data)
         self.errors: list[ToolError] = []
         self.findings: list[Finding] = []
+        self.undecided: list[RuleSkip] = []
         self._crashed: set[str] = set()
         self._facts_source = facts_for
         self._facts: dict[int, TreeFacts | None] = {}
@@ -193,6 +194,11 @@ class _Run:
                 if finding.code != code:
                     raise ValueError(f"check() yielded a finding of {finding.code}, not {code}")
                 found.append(finding)
+        except RuleUndecided as exc:
+            skip = RuleSkip(code, loaded.rule.name, f"undecided: {exc}")
+            if skip not in self.undecided:
+                self.undecided.append(skip)
+            return []
         except Exception as exc:
             self._crashed.add(code)
             self.errors.append(
@@ -356,7 +362,7 @@ def run_rules(
     )
     run.run_tree(by_scope[Scope.TREE], applied)
     run.run_model(by_scope[Scope.MODEL])
-    return RuleRun(finalize(run.findings), tuple(run.errors), tuple(skipped))
+    return RuleRun(finalize(run.findings), tuple(run.errors), (*skipped, *run.undecided))
 
 
 def run_on_tree(

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.integration.runner import Result, run_cli
-from tests.unit.rules.conftest import BROKEN, CRASH, DEMO, HOOKS, NOTES
+from tests.unit.rules.conftest import BROKEN, CRASH, DEMO, FIXTURES, HOOKS, NOTES
 
 pytestmark = pytest.mark.usefixtures("no_bundled")
 
@@ -269,3 +269,20 @@ def test_explain_json_and_unknown_codes() -> None:
     failed = run_cli(["explain", "TST201", "--rules-dir", str(BROKEN)])
     assert failed.code == 3  # it exists but did not load: say why
     assert "demo/bad_doc.py" in failed.stderr
+
+
+def test_an_undecided_rule_is_listed_as_skipped_not_as_an_error() -> None:
+    undecided = FIXTURES / "rules_undecided"
+    result = run_cli(
+        ["review", "--rules-dir", str(undecided), "--format", "json", "--no-apply", str(NOTES)]
+    )
+    assert result.code in (0, 1), result.stderr
+    document = _json(result)
+    assert document["tool_errors"] == []
+    (series,) = document["series"]
+    assert {
+        "code": "TST950",
+        "name": "cannot-decide",
+        "reason": "undecided: fact wake_action not found",
+    } in series["rules_skipped"]
+    assert not [f for f in series["findings"] if f["code"] == "TST950"]
