@@ -72,6 +72,7 @@ from xenreview.rules.lib_arm import (
     shared,
     walk_with_guards,
 )
+from xenreview.rules.lib_model import confirming_trace
 
 RULE = Rule(
     code="ARM001",
@@ -391,6 +392,12 @@ def check(view: TreeView, ctx: Context) -> Iterator[Finding]:
     unsafe = [*wakes, *thaws]
     if not unsafe:
         return
+    # The behavioural model, run on the facts of this same tree, shows how it breaks.
+    model_trace = (
+        confirming_trace(view.facts, "backend-before-frontend", ctx.series, ctx.patch)
+        if view.facts is not None
+        else ()
+    )
     for function, call, target in triggers:
         text = _trigger_text(tree, function, call)
         how = (
@@ -407,7 +414,7 @@ def check(view: TreeView, ctx: Context) -> Iterator[Finding]:
             path=call.path,
             target_line=call.line,
             excerpt=tree.line_text(call.path, call.line).strip(),
-            related=[*unsafe, *host_notes],
+            related=[*unsafe, *host_notes, *model_trace],
             key=f"{function.name}:{' '.join(text.split())}",
             extra=(("host_suspend", target), ("trigger", function.name)),
         )

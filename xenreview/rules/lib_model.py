@@ -422,3 +422,44 @@ def model_findings(
         key=name,
         extra=extra,
     )
+
+
+def confirming_trace(
+    facts: TreeFacts, name: str, series: Series, patch: Patch | None
+) -> tuple[Related, ...]:
+    """The model's counterexample for ``name`` on one tree, as numbered related steps.
+
+    For static rules that found the same problem by reading the code (such
+    as ``pv-backend-wakeup``): when the suspend model, run on the facts of
+    this very tree, also finds property ``name`` violated, its shortest
+    trace is shown under the static finding.  Empty when the property holds,
+    is unknown or does not apply: the static finding then stands alone.
+    """
+    suspend_facts = extract_suspend_facts(facts)
+    status = judge(suspend_facts, name)
+    if status.status is not Status.VIOLATED:
+        return ()
+    result = trace_of(suspend_facts, name, status.config)
+    steps = condense_steps(result.trace)
+    header = Related(
+        message=f"the suspend model ({status.config} scenario) confirms it: "
+        f"property {name} is violated, shortest trace:",
+        location=_location(series, patch, None),
+    )
+    out = [header]
+    out.extend(
+        Related(
+            message=step_message(k, step),
+            location=_location(series, patch, step.fact),
+            excerpt=step.fact.text if step.fact is not None else None,
+        )
+        for k, step in enumerate(steps, 1)
+    )
+    if result.final:
+        out.append(
+            Related(
+                message=f"then: {result.final}",
+                location=_location(series, patch, None),
+            )
+        )
+    return tuple(out)

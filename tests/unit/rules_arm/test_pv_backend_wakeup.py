@@ -105,7 +105,10 @@ def test_a_guest_woken_before_the_hardware_domain_is_flagged() -> None:
     assert finding.excerpt == "tasklet_schedule_on_cpu(&host_tasklet, 0);"
     assert "tasklet_schedule_on_cpu() runs host_suspend()" in finding.message
     assert "device interrupt" in finding.message
-    (wake, host) = finding.related
+    wake, host, *model = finding.related
+    # The suspend model, run on the same tree, confirms it with a trace.
+    assert model and "confirms it: property backend-before-frontend is violated" in model[0].message
+    assert any("resumes guest1" in r.message for r in model)
     assert wake.location.path == "xen/arch/arm/irq.c"
     assert wake.excerpt == "domain_resume(d);"
     assert "do_IRQ() -> wake_tasklet_fn()" in wake.message
