@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from xenreview.code.model import (
-    Assignment,
     Branch,
     Call,
     Function,
@@ -187,45 +187,67 @@ def _meet(*states: _Held | None) -> _Held | None:
     return tuple(item for item in first if item[0] in common)
 
 
+S = TypeVar("S")
+
+
 @dataclass(slots=True)
-class _Flow:
-    fall: _Held | None
-    breaks: list[_Held] = field(default_factory=list)
-    continues: list[_Held] = field(default_factory=list)
+class Flow(Generic[S]):
+    """What reaches the end of a block: falling through, breaking, continuing."""
+
+    fall: S | None
+    breaks: list[S] = field(default_factory=list)
+    continues: list[S] = field(default_factory=list)
 
 
-class _LockWalk:
-    def __init__(self, pairs: Mapping[str, str], target: Call) -> None:
-        self.acquire = dict(pairs)
-        self.release = {unlock: lock for lock, unlock in pairs.items()}
-        self.target = (target.line, target.column)
-        self.found: _Held | None = None
-        self.seen = False
-        self.labels: dict[str, list[_Held]] = {}
+class FlowWalk(Generic[S]):
+    """A forward data-flow walk over a function's statement tree.
 
-    def run(self, steps: Sequence[Step], state: _Held | None) -> _Flow:
-        flow = _Flow(fall=state)
+    Forward ``goto``s join the state at their label, loops are walked once,
+    ``switch`` cases fall through.  A subclass says how states join (``join``:
+    intersection for "on every path", union for "on some path") and what a
+    call does to the state; optionally what a branch's then-part starts from,
+    what a ``return`` does, and what to do with unreachable code.
+    """
+
+    def __init__(self) -> None:
+        self.labels: dict[str, list[S]] = {}
+
+    def join(self, *states: S | None) -> S | None:
+        raise NotImplementedError
+
+    def call(self, call: Call, state: S) -> S:
+        return state
+
+    def then_state(self, branch: Branch, state: S) -> S:
+        return state
+
+    def leave(self, jump: Jump, state: S) -> None:
+        """A ``return`` (or a ``goto`` without a known label) with ``state``."""
+
+    def dead(self, step: Step) -> None:
+        """``step`` is after a jump and before any label: nothing is known there."""
+
+    def run(self, steps: Sequence[Step], state: S | None) -> Flow[S]:
+        flow: Flow[S] = Flow(fall=state)
         for step in steps:
             if isinstance(step, LabelMark):
-                flow.fall = _meet(flow.fall, *self.labels.get(step.name, []))
+                flow.fall = self.join(flow.fall, *self.labels.get(step.name, []))
                 continue
             if flow.fall is None:
-                self._dead(step)
+                self.dead(step)
                 continue
             held = flow.fall
             if isinstance(step, Call):
-                flow.fall = self._call(step, held)
-            elif isinstance(step, Assignment):
-                continue
+                flow.fall = self.call(step, held)
             elif isinstance(step, Branch):
-                then = self.run(step.then, held)
+                then = self.run(step.then, self.then_state(step, held))
                 other = self.run(step.otherwise or (), held)
-                flow.fall = _meet(then.fall, other.fall)
+                flow.fall = self.join(then.fall, other.fall)
                 flow.breaks += then.breaks + other.breaks
                 flow.continues += then.continues + other.continues
             elif isinstance(step, Loop):
                 body = self.run(step.body, held)
-                flow.fall = _meet(held, body.fall, *body.breaks, *body.continues)
+                flow.fall = self.join(held, body.fall, *body.breaks, *body.continues)
             elif isinstance(step, Switch):
                 flow.fall = self._switch(step, held, flow)
             elif isinstance(step, Jump):
@@ -235,16 +257,18 @@ class _LockWalk:
                     flow.breaks.append(held)
                 elif step.kind is JumpKind.CONTINUE:
                     flow.continues.append(held)
+                else:
+                    self.leave(step, held)
                 flow.fall = None
         return flow
 
-    def _switch(self, step: Switch, held: _Held, outer: _Flow) -> _Held | None:
-        previous: _Held | None = None
-        exits: list[_Held | None] = []
+    def _switch(self, step: Switch, held: S, outer: Flow[S]) -> S | None:
+        previous: S | None = None
+        exits: list[S | None] = []
         has_default = False
         for case in step.cases:
             has_default = has_default or "default" in case.labels
-            start = held if previous is None else _meet(held, previous)
+            start = held if previous is None else self.join(held, previous)
             result = self.run(case.body, start)
             previous = result.fall
             exits.extend(result.breaks)
@@ -252,9 +276,24 @@ class _LockWalk:
         exits.append(previous)
         if not has_default:
             exits.append(held)
-        return _meet(*exits)
+        return self.join(*exits)
 
-    def _call(self, call: Call, held: _Held) -> _Held:
+
+class _LockWalk(FlowWalk[_Held]):
+    """Must-hold analysis: the locks held on every path to ``target``."""
+
+    def __init__(self, pairs: Mapping[str, str], target: Call) -> None:
+        super().__init__()
+        self.acquire = dict(pairs)
+        self.release = {unlock: lock for lock, unlock in pairs.items()}
+        self.target = (target.line, target.column)
+        self.found: _Held | None = None
+        self.seen = False
+
+    def join(self, *states: _Held | None) -> _Held | None:
+        return _meet(*states)
+
+    def call(self, call: Call, held: _Held) -> _Held:
         if (call.line, call.column) == self.target:
             self.found = held if not self.seen else _meet(self.found, held)
             self.seen = True
@@ -268,8 +307,7 @@ class _LockWalk:
                     return held[:index] + held[index + 1 :]
         return held
 
-    def _dead(self, step: Step) -> None:
-        """Code after a jump and before any label: nothing is known there."""
+    def dead(self, step: Step) -> None:
         for inner in walk_steps([step]):
             if isinstance(inner, Call) and (inner.line, inner.column) == self.target:
                 self.seen = True

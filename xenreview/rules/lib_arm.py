@@ -53,6 +53,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from xenreview.code.facts import EdgeKind, EntryKind, TreeFacts
+from xenreview.code.flow import FlowWalk
 from xenreview.code.model import (
     Branch,
     Call,
@@ -61,8 +62,6 @@ from xenreview.code.model import (
     Guard,
     GuardKind,
     Jump,
-    JumpKind,
-    LabelMark,
     Loop,
     Step,
     Switch,
@@ -408,14 +407,7 @@ def _union(*states: Held | None) -> Held | None:
     return tuple(out.items())
 
 
-@dataclass(slots=True)
-class _Flow:
-    fall: Held | None
-    breaks: list[Held] = field(default_factory=list)
-    continues: list[Held] = field(default_factory=list)
-
-
-class _PairWalk:
+class _PairWalk(FlowWalk[Held]):
     """May-hold analysis of one function body (forward gotos, one loop iteration)."""
 
     def __init__(
@@ -424,77 +416,27 @@ class _PairWalk:
         release: Callable[[Call], str | None],
         end_line: int,
     ) -> None:
+        super().__init__()
         self.acquire = acquire
         self.release = release
         self.end_line = end_line
-        self.labels: dict[str, list[Held]] = {}
         self.exits: list[Exit] = []
         self.pending: dict[str, str] = {}  # variable holding a step's result -> its key
 
-    def run(self, steps: Sequence[Step], state: Held | None) -> _Flow:
-        flow = _Flow(fall=state)
-        for step in steps:
-            if isinstance(step, LabelMark):
-                flow.fall = _union(flow.fall, *self.labels.get(step.name, []))
-                continue
-            if flow.fall is None:
-                continue
-            held = flow.fall
-            if isinstance(step, Call):
-                flow.fall = self._call(step, held)
-            elif isinstance(step, Branch):
-                failed = self._failed_keys(step.condition)
-                then_state = tuple(item for item in held if item[0] not in failed)
-                then = self.run(step.then, then_state)
-                other = self.run(step.otherwise or (), held)
-                flow.fall = _union(then.fall, other.fall)
-                flow.breaks += then.breaks + other.breaks
-                flow.continues += then.continues + other.continues
-            elif isinstance(step, Loop):
-                body = self.run(step.body, held)
-                flow.fall = _union(held, body.fall, *body.breaks, *body.continues)
-            elif isinstance(step, Switch):
-                flow.fall = self._switch(step, held, flow)
-            elif isinstance(step, Jump):
-                self._jump(step, held, flow)
-                flow.fall = None
-        return flow
+    def join(self, *states: Held | None) -> Held | None:
+        return _union(*states)
 
-    def _failed_keys(self, condition: str) -> set[str]:
-        """Keys whose step's result this condition tests (the then-branch is its failure)."""
-        failed = set()
-        for variable, key in self.pending.items():
-            if mentions(condition, variable):
-                failed.add(key)
-        return failed
+    def then_state(self, branch: Branch, held: Held) -> Held:
+        """A branch testing a step's result is that step failing: not held in it."""
+        failed = {
+            key for variable, key in self.pending.items() if mentions(branch.condition, variable)
+        }
+        return tuple(item for item in held if item[0] not in failed)
 
-    def _jump(self, step: Jump, held: Held, flow: _Flow) -> None:
-        if step.kind is JumpKind.GOTO and step.target is not None:
-            self.labels.setdefault(step.target, []).append(held)
-        elif step.kind is JumpKind.BREAK:
-            flow.breaks.append(held)
-        elif step.kind is JumpKind.CONTINUE:
-            flow.continues.append(held)
-        else:
-            self.exits.append(Exit(step.line, step, held))
+    def leave(self, jump: Jump, held: Held) -> None:
+        self.exits.append(Exit(jump.line, jump, held))
 
-    def _switch(self, step: Switch, held: Held, outer: _Flow) -> Held | None:
-        previous: Held | None = None
-        exits: list[Held | None] = []
-        has_default = False
-        for case in step.cases:
-            has_default = has_default or "default" in case.labels
-            start = held if previous is None else _union(held, previous)
-            result = self.run(case.body, start)
-            previous = result.fall
-            exits.extend(result.breaks)
-            outer.continues += result.continues
-        exits.append(previous)
-        if not has_default:
-            exits.append(held)
-        return _union(*exits)
-
-    def _call(self, call: Call, held: Held) -> Held:
+    def call(self, call: Call, held: Held) -> Held:
         key = self.acquire(call)
         if key is not None:
             if call.assigned_to is not None:
