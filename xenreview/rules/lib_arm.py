@@ -414,12 +414,10 @@ class _PairWalk(FlowWalk[Held]):
         self,
         acquire: Callable[[Call], str | None],
         release: Callable[[Call], str | None],
-        end_line: int,
     ) -> None:
         super().__init__()
         self.acquire = acquire
         self.release = release
-        self.end_line = end_line
         self.exits: list[Exit] = []
         self.pending: dict[str, str] = {}  # variable holding a step's result -> its key
 
@@ -468,7 +466,7 @@ def exits_holding(
     variable, or the call itself in the condition) is that step failing:
     the step is not held in its then-branch.
     """
-    walk = _PairWalk(acquire, release, function.body_end_line)
+    walk = _PairWalk(acquire, release)
     flow = walk.run(function.steps, ())
     if flow.fall is not None:
         walk.exits.append(Exit(function.body_end_line, None, flow.fall))

@@ -14,30 +14,15 @@ give no finding from any rule of the catalogue.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xenreview.apply.git import Git
-from xenreview.apply.tree import minitree_base_id, minitree_root, tree_files, write_base
+from tests.fixture_patches import PatchMaker
 
-SCRATCH = Path(tempfile.gettempdir()) / "xenreview-arm-fixtures"
-REPO = SCRATCH / "repo"
 OUT = Path(__file__).resolve().parents[3] / "rules" / "arm"
-BASE = minitree_base_id()
 AUTHOR = ("Ines Example", "ines@example.org")
-ENV = {
-    "PATH": os.environ["PATH"],
-    "HOME": str(SCRATCH / "home"),
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": "/dev/null",
-    "GIT_COMMITTER_NAME": AUTHOR[0],
-    "GIT_COMMITTER_EMAIL": AUTHOR[1],
-}
+MAKER = PatchMaker("xenreview-arm-fixtures", AUTHOR, OUT)
 
 
 @dataclass
@@ -49,68 +34,18 @@ class Fx:
     new: dict[str, str] = field(default_factory=dict)
 
 
-def git(*args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        ["git", *args],
-        cwd=REPO,
-        env={**ENV, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
-
-
-def setup() -> None:
-    if REPO.exists():
-        shutil.rmtree(REPO)
-    REPO.mkdir(parents=True)
-    (SCRATCH / "home").mkdir(parents=True, exist_ok=True)
-    git("init", "-q")
-    write_base(Git("git", REPO, ENV, "fixtures"), tree_files(minitree_root()))
-    git("checkout", "-q", "-f", "minitree")
-
-
 def build(fx: Fx, index: int) -> None:
-    git("checkout", "-q", "-f", "-B", "fx", "minitree")
-    git("clean", "-qfdx")
-    for path, old, new in fx.edits:
-        file = REPO / path
-        text = file.read_text()
-        if text.count(old) != 1:
-            raise SystemExit(f"{fx.out}: {path}: the old text occurs {text.count(old)} times")
-        file.write_text(text.replace(old, new))
-    for path, text in fx.new.items():
-        file = REPO / path
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(text)
-    git("add", "-A")
     name, email = AUTHOR
-    date = f"2026-04-02T09:{index % 60:02d}:00+0000"
-    message = f"{fx.subject}\n\n{fx.body.strip()}\n\nSigned-off-by: {name} <{email}>\n"
-    git(
-        "commit",
-        "-q",
-        "-m",
-        message,
-        env={
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_DATE": date,
-        },
-    )
-    patch = git("format-patch", "-1", "--stdout", f"--base={BASE}", "--signature=2.39.5")
-    lines = patch.split("\n")
     stem = Path(fx.out).stem.replace("_", "-")
-    lines.insert(1, f"Message-ID: <20260402090{index:03d}.arm-{stem}@example.org>")
-    at = next(i for i, text in enumerate(lines) if text.startswith("Subject:"))
-    while lines[at + 1].startswith(" "):
-        at += 1
-    lines.insert(at + 1, "To: xen-devel@lists.xenproject.org")
-    target = OUT / fx.out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(lines))
+    MAKER.write(
+        fx.out,
+        message=f"{fx.subject}\n\n{fx.body.strip()}\n\nSigned-off-by: {name} <{email}>\n",
+        edits=fx.edits,
+        new=fx.new,
+        author=AUTHOR,
+        date=f"2026-04-02T09:{index % 60:02d}:00+0000",
+        message_id=f"<20260402090{index:03d}.arm-{stem}@example.org>",
+    )
 
 
 # -- the mini tree's text the fixtures change -----------------------------------------------
@@ -1048,18 +983,28 @@ domain before Xen.  Stop refusing it SYSTEM_SUSPEND.
 """,
         edits=[(VPSCI, HWDOM_REFUSAL, "    domain_lock(d);\n")],
     ),
+    # Parking the hardware domain alone (no host suspend, no wake-up) would leave it
+    # suspended for good (MOD006/MOD010): the right change is the whole host suspend.
     Fx(
-        "hardware_domain_suspend_reboots/ok_hwdom_suspend_parks.patch",
-        "xen/arm: vpsci: Let the hardware domain use SYSTEM_SUSPEND",
+        "hardware_domain_suspend_reboots/ok_hwdom_resumed_before_thaw.patch",
+        "xen/arm: Suspend the host when the hardware domain suspends",
         """
-Suspend to RAM needs the hardware domain to suspend too, as the last
-domain before Xen.  Stop refusing it SYSTEM_SUSPEND, and let
-domain_shutdown() park it for SHUTDOWN_suspend like a guest instead of
-handing the request to hwdom_shutdown(), which would reboot the host.
+Let the hardware domain use virtual PSCI SYSTEM_SUSPEND: it is parked in
+SHUTDOWN_suspend like a guest, rather than handed to hwdom_shutdown(),
+and once it is parked the host follows it.
+
+host_suspend() runs from a tasklet on pCPU 0.  It freezes every domain
+and, on the way back, resumes the hardware domain before it thaws them:
+the hardware domain holds the PV backends and xenstored, which the
+guests need as soon as they run.  The firmware call comes with the
+physical PSCI interface in a later patch.
 """,
         edits=[
             (DOMAIN, HWDOM_SHUTDOWN, HWDOM_SHUTDOWN_PARKS),
+            (VPSCI, VPSCI_INCLUDES, VPSCI_INCLUDES_TASKLET),
             (VPSCI, HWDOM_REFUSAL, "    domain_lock(d);\n"),
+            (VPSCI, SUSPEND_COMMENT, HOST_SUSPEND % {"RESUME": HWDOM_FIRST} + SUSPEND_COMMENT),
+            (VPSCI, SUSPEND_END, HOST_TRIGGER),
         ],
     ),
     # -- ARM015 pause-without-unpause ----------------------------------------------------------
@@ -1258,7 +1203,7 @@ known to be within the domain's vCPUs.
 
 
 def main(argv: list[str]) -> int:
-    setup()
+    MAKER.setup()
     wanted = [a for a in argv if not a.startswith("-")]
     for index, fx in enumerate(SPECS, 1):
         if wanted and not any(w in fx.out for w in wanted):

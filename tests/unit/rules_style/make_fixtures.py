@@ -9,28 +9,13 @@ The scratch repository lives under the system's temporary folder.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xenreview.apply.git import Git
-from xenreview.apply.tree import minitree_base_id, minitree_root, tree_files, write_base
+from tests.fixture_patches import PatchMaker
 
-SCRATCH = Path(tempfile.gettempdir()) / "xenreview-style-fixtures"
-REPO = SCRATCH / "repo"
 OUT = Path(__file__).resolve().parents[3] / "rules" / "style"
-BASE = minitree_base_id()
-ENV = {
-    "PATH": os.environ["PATH"],
-    "HOME": str(SCRATCH / "home"),
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": "/dev/null",
-    "GIT_COMMITTER_NAME": "Frank Example",
-    "GIT_COMMITTER_EMAIL": "frank@example.org",
-}
+MAKER = PatchMaker("xenreview-style-fixtures", ("Frank Example", "frank@example.org"), OUT)
 
 
 @dataclass
@@ -44,68 +29,18 @@ class Fx:
     day: int = 2
 
 
-def git(*args: str, env: dict[str, str] | None = None) -> str:
-    r = subprocess.run(
-        ["git", *args],
-        cwd=REPO,
-        env={**ENV, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return r.stdout
-
-
-def setup() -> None:
-    if REPO.exists():
-        shutil.rmtree(REPO)
-    REPO.mkdir(parents=True)
-    (SCRATCH / "home").mkdir(parents=True, exist_ok=True)
-    git("init", "-q")
-    write_base(Git("git", REPO, ENV, "fixtures"), tree_files(minitree_root()))
-    git("checkout", "-q", "-f", "minitree")
-
-
 def build(fx: Fx, index: int) -> None:
-    git("checkout", "-q", "-f", "-B", "fx", "minitree")
-    git("clean", "-qfdx")
-    for path, old, new in fx.edits:
-        p = REPO / path
-        text = p.read_text()
-        assert text.count(old) == 1, (fx.out, path, old)
-        p.write_text(text.replace(old, new))
-    for path, text in fx.new.items():
-        p = REPO / path
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-    git("add", "-A")
     name, email = fx.author
-    date = f"2026-03-{fx.day:02d}T10:{index % 60:02d}:00+0000"
-    message = f"{fx.subject}\n\n{fx.body.strip()}\n\nSigned-off-by: {name} <{email}>\n"
-    git(
-        "commit",
-        "-q",
-        "-m",
-        message,
-        env={
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_DATE": date,
-        },
-    )
-    patch = git("format-patch", "-1", "--stdout", f"--base={BASE}", "--signature=2.39.5")
-    lines = patch.split("\n")
     stem = Path(fx.out).stem.replace("_", "-")
-    msgid = f"Message-ID: <202603{fx.day:02d}10{index:04d}.style-{stem}@example.org>"
-    lines.insert(1, msgid)
-    at = next(i for i, text in enumerate(lines) if text.startswith("Subject:"))
-    while lines[at + 1].startswith(" "):
-        at += 1
-    lines.insert(at + 1, "To: xen-devel@lists.xenproject.org")
-    target = OUT / fx.out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(lines))
+    MAKER.write(
+        fx.out,
+        message=f"{fx.subject}\n\n{fx.body.strip()}\n\nSigned-off-by: {name} <{email}>\n",
+        edits=fx.edits,
+        new=fx.new,
+        author=fx.author,
+        date=f"2026-03-{fx.day:02d}T10:{index % 60:02d}:00+0000",
+        message_id=f"<202603{fx.day:02d}10{index:04d}.style-{stem}@example.org>",
+    )
 
 
 # -- the fixtures ------------------------------------------------------------
@@ -894,7 +829,7 @@ a reader may wonder who unmasks it.  Say so where it happens.
 
 
 def main(specs: list[Fx]) -> None:
-    setup()
+    MAKER.setup()
     for i, fx in enumerate(specs):
         build(fx, i)
         print("wrote", fx.out)
