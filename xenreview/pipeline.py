@@ -61,6 +61,7 @@ class Review:
     notes: tuple[ToolNote, ...] = ()  # e.g. a suppression without a reason
     rules_ran: bool = False  # the rule stage ran (``review``; ``apply`` stops before it)
     rules_selected: tuple[str, ...] = ()  # codes of the rules that were run
+    rules: tuple[LoadedRule, ...] = ()  # the rules that were run, with their documentation
     baseline_written: int | None = None  # fingerprints written by --write-baseline
 
     @property
@@ -206,6 +207,7 @@ def _run_rules(
         notes=tuple(dict.fromkeys(notes)),
         rules_ran=True,
         rules_selected=tuple(loaded.rule.code for loaded in stage.rules),
+        rules=stage.rules,
         baseline_written=written,
     )
 
