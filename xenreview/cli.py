@@ -693,6 +693,15 @@ def _error(message: str) -> None:
     sys.stderr.write(f"xenreview: error: {message}\n")
 
 
+def _register_integrations() -> None:
+    from xenreview.integrations.cli import register
+
+    register(app)
+
+
+_register_integrations()
+
+
 def _debug_requested(argv: list[str]) -> bool:
     args = argv[: argv.index("--")] if "--" in argv else argv
     return "--debug" in args
