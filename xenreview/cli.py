@@ -62,6 +62,15 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class ReviewFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    codequality = "codequality"
+    html = "html"
+    email = "email"
+
+
 class FailOn(StrEnum):
     error = "error"
     warning = "warning"
@@ -109,6 +118,25 @@ SourcesArg = Annotated[
     ),
 ]
 FormatOpt = Annotated[OutputFormat | None, typer.Option("--format", "-f", help="Output format.")]
+ReviewFormatsOpt = Annotated[
+    list[ReviewFormat] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Report format; repeat for several, each with its own --output.",
+    ),
+]
+OutputsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report of the matching --format here (- for standard output).",
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Text report: print only the summary line.")
+]
 GitRangeOpt = Annotated[
     str | None, typer.Option("--git-range", help="Read the commits A..B of a git repository.")
 ]
@@ -279,21 +307,28 @@ def show(
 def _run_review(
     ctx: typer.Context,
     sources: list[str] | None,
-    output_format: OutputFormat | None,
+    formats: list[str],
     git_range: str | None,
     repo: Path | None,
     max_bytes: int | None,
     max_patches: int | None,
     options: ApplyOptions,
     rule_options: _RuleOptions | None = None,
+    outputs: list[str] | None = None,
+    quiet: bool = False,
 ) -> None:
     """``review`` (with ``rule_options``: the rule stage runs) and ``apply`` (without)."""
     from xenreview.pipeline import review
-    from xenreview.report.review import render_review, review_document
+    from xenreview.report.outputs import RenderOptions, pair_outputs, render, write_outputs
 
-    settings = _ingest_settings(ctx, sources, git_range, output_format, max_bytes, max_patches)
+    settings = _ingest_settings(ctx, sources, git_range, None, max_bytes, max_patches)
     if rule_options is not None:
         settings = rule_options.apply_to(settings)
+    if not formats:
+        configured = settings.formats[0]
+        # ``apply`` writes text or JSON; a review format from the config means text there.
+        formats = [configured if rule_options is not None or configured == "json" else "text"]
+    pairs = pair_outputs(formats, outputs or [])
     result = review(
         sources or [],
         settings,
@@ -302,10 +337,17 @@ def _run_review(
         repo=repo,
         rules=rule_options is not None,
     )
-    if settings.formats[0] == "json":
-        _write_json(review_document(result))
-    else:
-        render_review(result, _console())
+    render_options = RenderOptions(
+        fail_on=settings.fail_on if rule_options is not None else None,
+        quiet=quiet,
+        list_address=settings.list_address,
+    )
+    # Every report is rendered before any is written: nothing half-written on an error.
+    terminal = sys.stdout.isatty()
+    rendered = [
+        render(p.format, result, render_options, color=terminal and p.path is None) for p in pairs
+    ]
+    write_outputs(pairs, rendered)
     _input_errors(result.ingested)
     _tool_errors(result.tool_errors)
     if rule_options is None:
@@ -343,7 +385,9 @@ def _tool_errors(errors: tuple[ToolError, ...]) -> None:
 def review(
     ctx: typer.Context,
     sources: SourcesArg = None,
-    output_format: FormatOpt = None,
+    output_format: ReviewFormatsOpt = None,
+    output: OutputsOpt = None,
+    quiet: QuietOpt = False,
     git_range: GitRangeOpt = None,
     repo: RepoOpt = None,
     tree: TreeOpt = None,
@@ -382,7 +426,17 @@ def review(
         write_baseline=write_baseline,
     )
     _run_review(
-        ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options, rule_options
+        ctx,
+        sources,
+        [f.value for f in output_format or []],
+        git_range,
+        repo,
+        max_bytes,
+        max_patches,
+        options,
+        rule_options,
+        outputs=output,
+        quiet=quiet,
     )
 
 
@@ -409,7 +463,8 @@ def apply(
     from xenreview.pipeline import ApplyOptions
 
     options = ApplyOptions(True, tree, base, find_base, build, keep)
-    _run_review(ctx, sources, output_format, git_range, repo, max_bytes, max_patches, options)
+    formats = [output_format.value] if output_format else []
+    _run_review(ctx, sources, formats, git_range, repo, max_bytes, max_patches, options)
 
 
 class Engine(StrEnum):

@@ -54,7 +54,7 @@ class Settings:
         return replace(self, **given)
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "codequality", "html", "email")
 MBOX_DIALECTS = ("mboxrd", "mboxo")
 SEVERITIES = ("error", "warning", "note")
 FAIL_ON = (*SEVERITIES, "never")

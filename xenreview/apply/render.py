@@ -150,7 +150,7 @@ def _short(commit: str | None) -> str:
     return commit[:12] if commit else "-"
 
 
-def _header(applied: AppliedSeries) -> list[Text]:
+def apply_header(applied: AppliedSeries) -> list[Text]:
     lines = [
         Text.assemble(
             ("Apply", "bold"),
@@ -193,7 +193,7 @@ def _failure_lines(f: HunkFailure) -> list[Text]:
     return lines
 
 
-def _details(result: PatchResult) -> list[Text]:
+def patch_details(result: PatchResult) -> list[Text]:
     lines: list[Text] = []
     for o in result.offsets:
         fuzz = f", fuzz {o.fuzz}" if o.fuzz else ""
@@ -212,7 +212,7 @@ def _details(result: PatchResult) -> list[Text]:
     return lines
 
 
-def _build_lines(applied: AppliedSeries, total: int) -> list[Text]:
+def build_lines(applied: AppliedSeries, total: int) -> list[Text]:
     if not applied.builds:
         return []
     broken = applied.first_broken
@@ -239,7 +239,7 @@ def _build_lines(applied: AppliedSeries, total: int) -> list[Text]:
 def render_text(applied: AppliedSeries, console: Console) -> None:
     """Print the apply stage of one series."""
     total = max(applied.series.total, len(applied.results))
-    for line in _header(applied):
+    for line in apply_header(applied):
         console.print(line, highlight=False)
     width = len(f"{total}/{total}")
     for r in applied.results:
@@ -247,7 +247,7 @@ def render_text(applied: AppliedSeries, console: Console) -> None:
         row.append(f"{r.outcome.value:<{_WIDTH}}", style=_STYLE[r.outcome])
         row.append(f"  {_short(r.commit):<12}  {r.title}")
         console.print(row, highlight=False)
-        for line in _details(r):
+        for line in patch_details(r):
             console.print(line, highlight=False)
-    for line in _build_lines(applied, total):
+    for line in build_lines(applied, total):
         console.print(line, highlight=False)

@@ -112,27 +112,42 @@ def _place(location: Location) -> str:
 
 
 def _excerpt_lines(location: Location, excerpt: str, indent: str) -> list[Text]:
-    """The source line(s) under a finding, numbered from its line."""
+    """The source line(s) under a finding, numbered from its line, and a ``^`` under its column.
+
+    The marker is drawn under a one-line excerpt when the rule names a
+    column inside it (columns count from 1, tabs as one column, as the
+    rules count them).
+    """
+    from xenreview.report.terminal import printable
+
     out: list[Text] = []
-    for k, text in enumerate(excerpt.splitlines() or [""]):
+    lines = excerpt.splitlines() or [""]
+    for k, text in enumerate(lines):
         number = f"{location.line + k:>5} | " if location.line is not None else "      | "
-        out.append(Text(f"{indent}{number}{text}", style="dim"))
+        out.append(Text(f"{indent}{number}{printable(text)}", style="dim"))
+    column = location.column
+    if column is not None and len(lines) == 1 and 1 <= column <= len(lines[0]) + 1:
+        prefix = lines[0][: column - 1]
+        pad = "".join("\t" if ch == "\t" else " " for ch in printable(prefix))
+        out.append(Text(f"{indent}{'':>5} | {pad}^", style="bold"))
     return out
 
 
 def _finding_lines(finding: Finding) -> list[Text]:
+    from xenreview.report.terminal import printable
+
     head = Text("    ")
     place = _place(finding.location)
     if place:
-        head.append(f"{place}: ")
+        head.append(f"{printable(place)}: ")
     head.append(finding.severity.value, style=_STYLE[finding.severity])
     head.append(f" {finding.code} ", style="bold")
     head.append(finding.name)
-    lines = [head, Text(f"      {finding.message}")]
+    lines = [head, Text(f"      {printable(finding.message)}")]
     if finding.excerpt is not None:
         lines += _excerpt_lines(finding.location, finding.excerpt, "    ")
     if finding.fix is not None:
-        fix_lines = finding.fix.splitlines() or [""]
+        fix_lines = printable(finding.fix).splitlines() or [""]
         lines.append(Text(f"      fix:  {fix_lines[0]}", style="green"))
         lines.extend(Text(f"            {more}", style="green") for more in fix_lines[1:])
     steps = [r for r in finding.related if _is_trace(r)]
@@ -145,9 +160,9 @@ def _finding_lines(finding: Finding) -> list[Text]:
             where = f"{patch}, {where}" if where else patch
         lines.append(
             Text(
-                f"      see {where}: {related.message}"
+                f"      see {printable(where)}: {printable(related.message)}"
                 if where
-                else f"      see: {related.message}"
+                else f"      see: {printable(related.message)}"
             )
         )
         if related.excerpt is not None:
@@ -168,6 +183,8 @@ def _is_trace(related: Related) -> bool:
 
 def _trace_lines(finding: Finding, steps: list[Related]) -> list[Text]:
     """A model finding's counterexample as numbered steps, each with the code behind it."""
+    from xenreview.report.terminal import printable
+
     extra = dict(finding.extra)
     head = "      trace"
     details = []
@@ -184,14 +201,14 @@ def _trace_lines(finding: Finding, steps: list[Related]) -> list[Text]:
     for related in steps:
         match = _STEP.match(related.message)
         if match is None:
-            lines.append(Text(f"        {related.message}"))
+            lines.append(Text(f"        {printable(related.message)}"))
             continue
         number, text = match.groups()
-        lines.append(Text(f"        {number:>{width}}. {text}"))
+        lines.append(Text(f"        {number:>{width}}. {printable(text)}"))
         place = _place(related.location)
         if place:
             code = f": {related.excerpt}" if related.excerpt else ""
-            lines.append(Text(f"        {'':>{width}}  at {place}{code}", style="dim"))
+            lines.append(Text(f"        {'':>{width}}  at {printable(place + code)}", style="dim"))
     return lines
 
 
@@ -210,6 +227,41 @@ def _summary(findings: tuple[Finding, ...]) -> str:
     if suppressed:
         text += f", {suppressed} suppressed"
     return text
+
+
+def _wrapped(line: Text, width: int) -> list[Text]:
+    """A line too wide for the console, wrapped at words with a hanging indent.
+
+    Source lines (``  150 | code``) are never wrapped: rich folds them at
+    the edge, but code is not reflowed.
+    """
+    plain = line.plain
+    if len(plain) <= width or " | " in plain[:16]:
+        return [line]
+    import textwrap
+
+    indent = plain[: len(plain) - len(plain.lstrip(" "))]
+    body = plain[len(indent) :]
+    match = _STEP_NUMBER.match(body)
+    hang = indent + " " * (len(match.group()) if match else 2)
+    parts = textwrap.wrap(
+        body,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    if len(parts) <= 1:
+        return [line]
+    if line.spans or not line.style:
+        # A styled head (severity, code) is short: keep the first line's styles.
+        first = line[: len(parts[0])]
+        return [first, *(Text(p) for p in parts[1:])]
+    return [Text(p, style=line.style) for p in parts]
+
+
+_STEP_NUMBER = re.compile(r"\d+\. |see |fix: {2}")
 
 
 def render_findings(item: SeriesReview, console: Console) -> None:
@@ -232,7 +284,8 @@ def render_findings(item: SeriesReview, console: Console) -> None:
                 label.append(f"  {titles.get(patch, '')}")
             console.print(label, highlight=False)
         for line in _finding_lines(finding):
-            console.print(line, highlight=False)
+            for part in _wrapped(line, console.width):
+                console.print(part, highlight=False)
     suppressed = [f for f in findings if f.suppressed is not None]
     if suppressed:
         console.print(Text(f"  suppressed ({len(suppressed)}):", style="dim"), highlight=False)
