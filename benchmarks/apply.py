@@ -27,17 +27,13 @@ import argparse
 import json
 import mailbox
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.common import Timer
 from xenreview.apply import apply_series
 from xenreview.apply.git import Git, isolated_env
 from xenreview.apply.tree import minitree_base_id, minitree_root, tree_files, write_base
@@ -127,36 +123,11 @@ def base_repo(series: Series, repo: Path) -> tuple[str, bool]:
     return git.text("rev-parse", "HEAD"), False
 
 
-@dataclass
-class Timer:
-    """Wall time and CPU time (this process and its finished children) of timed blocks."""
-
-    wall: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)
-
-    @contextmanager
-    def measure(self) -> Iterator[None]:
-        before = _cpu()
-        start = time.perf_counter()
-        yield
-        self.wall.append(time.perf_counter() - start)
-        self.cpu.append(_cpu() - before)
-
-
-def _cpu() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def main(argv: list[str] | None = None) -> dict[str, object]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mbox", nargs="?", type=Path, default=DEFAULT_MBOX, help="mbox or folder")
-    parser.add_argument("--repeat", type=int, default=10)
-    args = parser.parse_args(argv)
-    if args.mbox.is_dir():  # a bundled series folder: its mbox
-        args.mbox = min(args.mbox.glob("*.mbox"))
-    found = ingest([str(args.mbox)], Settings()).series
+def run(mbox: Path = DEFAULT_MBOX, repeat: int = 10) -> dict[str, object]:
+    """The figures of one run: best and median wall, best CPU, ratios (see the module docs)."""
+    if mbox.is_dir():  # a bundled series folder: its mbox
+        mbox = min(mbox.glob("*.mbox"))
+    found = ingest([str(mbox)], Settings()).series
     series = max(found, key=lambda s: len(s.patches))
     env = isolated_env()
     timers = {"xenreview": Timer(), "git_am": Timer(), "git_clone_am": Timer()}
@@ -165,7 +136,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         base_dir = tmp / "base"
         base, is_mini = base_repo(series, base_dir)
         mails = tmp / "patches.mbox"
-        count = patch_mails(args.mbox, mails)
+        count = patch_mails(mbox, mails)
         tree = None if is_mini else base_dir
         with apply_series(series, tree=tree) as applied:
             outcomes = [r.outcome.value for r in applied.results]
@@ -191,7 +162,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             )
             assert proc.returncode == 0, proc.stderr
 
-        for _ in range(args.repeat):  # alternated, so all see the same machine load
+        for _ in range(repeat):  # alternated, so all see the same machine load
             with timers["xenreview"].measure():
                 apply_series(series, tree=tree).close()
             if is_mini:
@@ -208,12 +179,12 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 am(work / "w")
                 shutil.rmtree(work)
     result: dict[str, object] = {
-        "mbox": str(args.mbox),
+        "mbox": str(mbox),
         "patches": len(series.patches),
         "patch_mails_for_git": count,
         "base": "mini tree" if is_mini else "rebuilt from the hunks",
         "outcomes": outcomes,
-        "repeat": args.repeat,
+        "repeat": repeat,
     }
     for name, timer in timers.items():
         result[f"{name}_wall_best_s"] = round(min(timer.wall), 4)
@@ -225,8 +196,17 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             theirs = result[f"{other}_{kind}_best_s"]
             assert isinstance(ours, float) and isinstance(theirs, float)
             result[f"ratio_{kind}_vs_{other}"] = round(ours / theirs, 2) if theirs else None
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mbox", nargs="?", type=Path, default=DEFAULT_MBOX, help="mbox or folder")
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args(argv)
+    result = run(args.mbox, args.repeat)
     print(
-        f"{len(series.patches)} patches ({result['base']}), best of {args.repeat}: "
+        f"{result['patches']} patches ({result['base']}), best of {result['repeat']}: "
         f"xenreview {result['xenreview_wall_best_s']} s wall / {result['xenreview_cpu_best_s']} s "
         f"CPU; git am -3 {result['git_am_wall_best_s']} / {result['git_am_cpu_best_s']} "
         f"(ratio {result['ratio_wall_vs_git_am']}x wall, {result['ratio_cpu_vs_git_am']}x CPU); "

@@ -31,8 +31,10 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xenreview.model import Kind, SuspendConfig, SuspendFacts, check_suspend
 from xenreview.model.checker import check
@@ -82,34 +84,38 @@ def explore_only(config: SuspendConfig, facts: SuspendFacts) -> tuple[int, float
     return result.states, time.perf_counter() - started
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--max-guests", type=int, default=8)
-    parser.add_argument("--min-guests", type=int, default=1)
-    parser.add_argument("--pcpus", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--design", choices=("reference", "v1"), default="reference")
-    parser.add_argument("--no-spin", action="store_true")
-    parser.add_argument("--explore", action="store_true", help="also time the exploration alone")
-    parser.add_argument("--json", help="write the figures to this file")
-    args = parser.parse_args(argv)
+def run(
+    *,
+    min_guests: int = 1,
+    max_guests: int = 8,
+    pcpus: int = 2,
+    repeat: int = 3,
+    design_name: str = "reference",
+    spin: bool = True,
+    explore: bool = False,
+    on_row: Callable[[Row, bool], None] | None = None,
+) -> dict[str, Any]:
+    """The rows (one per number of guests) and whether SPIN ran and agreed.
 
-    facts = design(args.design)
-    use_spin = not args.no_spin and spin_available()
-    if not args.no_spin and not use_spin:
-        print("spin or cc not installed: SPIN columns left out", file=sys.stderr)
+    ``on_row(row, use_spin)`` is called as each row is finished.  Keys:
+    ``rows`` (list of Row), ``use_spin`` (SPIN asked for and installed),
+    ``spin_missing`` (asked for but spin or cc absent), ``mismatch`` (a SPIN
+    state count differs from the Python one).
+    """
+    facts = design(design_name)
+    use_spin = spin and spin_available()
     rows: list[Row] = []
     mismatch = False
-    for guests in range(args.min_guests, args.max_guests + 1):
-        config = SuspendConfig(guests=guests, pcpus=args.pcpus, scenario="benchmark")
+    for guests in range(min_guests, max_guests + 1):
+        config = SuspendConfig(guests=guests, pcpus=pcpus, scenario="benchmark")
         row = Row(guests)
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             sym = check_suspend(config, facts, symmetry=True)
             row.sym_states, row.sym_seconds = sym.states, min(row.sym_seconds, sym.seconds)
             plain = check_suspend(config, facts, symmetry=False)
             row.plain_states = plain.states
             row.plain_seconds = min(row.plain_seconds, plain.seconds)
-            if args.explore:
+            if explore:
                 _, seconds = explore_only(config, facts)
                 row.explore_seconds = min(row.explore_seconds, seconds)
         if use_spin:
@@ -125,15 +131,54 @@ def main(argv: list[str] | None = None) -> int:
                 if result.states != row.plain_states:
                     mismatch = True
         rows.append(row)
-        print_row(row, args.explore, use_spin, header=len(rows) == 1)
+        if on_row is not None:
+            on_row(row, use_spin)
+    return {
+        "rows": rows,
+        "use_spin": use_spin,
+        "spin_missing": spin and not use_spin,
+        "mismatch": mismatch,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-guests", type=int, default=8)
+    parser.add_argument("--min-guests", type=int, default=1)
+    parser.add_argument("--pcpus", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--design", choices=("reference", "v1"), default="reference")
+    parser.add_argument("--no-spin", action="store_true")
+    parser.add_argument("--explore", action="store_true", help="also time the exploration alone")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args(argv)
+
+    if not args.no_spin and not spin_available():
+        print("spin or cc not installed: SPIN columns left out", file=sys.stderr)
+    printed = 0
+
+    def show(row: Row, use_spin: bool) -> None:
+        nonlocal printed
+        printed += 1
+        print_row(row, args.explore, use_spin, header=printed == 1)
         sys.stdout.flush()
 
+    result = run(
+        min_guests=args.min_guests,
+        max_guests=args.max_guests,
+        pcpus=args.pcpus,
+        repeat=args.repeat,
+        design_name=args.design,
+        spin=not args.no_spin,
+        explore=args.explore,
+        on_row=show,
+    )
     if args.json:
-        data = [row.__dict__ for row in rows]
+        data = [row.__dict__ for row in result["rows"]]
         Path(args.json).write_text(json.dumps(data, indent=2, default=str) + "\n")
-    if mismatch:
+    if result["mismatch"]:
         print("SPIN and the Python engine disagree on a state count", file=sys.stderr)
-    return 1 if mismatch else 0
+    return 1 if result["mismatch"] else 0
 
 
 def print_row(row: Row, explore: bool, spin: bool, *, header: bool) -> None:

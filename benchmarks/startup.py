@@ -19,15 +19,13 @@ def _time(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> dict[str, float]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args(argv)
+def run(repeat: int = 20) -> dict[str, float]:
+    """Best and median of ``repeat`` alternated runs of each command, in milliseconds."""
     bare_cmd = [sys.executable, "-c", "pass"]
     ours_cmd = [sys.executable, "-m", "xenreview", "--version"]
     bare: list[float] = []
     ours: list[float] = []
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         bare.append(_time(bare_cmd))
         ours.append(_time(ours_cmd))
     result = {
@@ -39,6 +37,14 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     result["overhead_median_ms"] = (
         result["xenreview_version_median_ms"] - result["python_median_ms"]
     )
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+    result = run(args.repeat)
     for key, value in result.items():
         print(f"{key:30s} {value:8.1f}")
     return result
