@@ -289,19 +289,25 @@ def show(
     max_patches: MaxPatchesOpt = None,
 ) -> None:
     """Show the series read from SOURCES: patches, authors, trailers, files, problems."""
-    from xenreview.ingest import ingest
+    from xenreview.ingest.model import Ingested as ShownErrors
+    from xenreview.ingest.stream import open_show
 
     settings = _ingest_settings(ctx, sources, git_range, output_format, max_bytes, max_patches)
-    ingested = ingest(sources or [], settings, git_range=git_range, repo=repo)
-    if settings.formats[0] == "json":
-        from xenreview.report.json_report import show_document
+    # Streamed: an index in memory, each patch built again only while it is
+    # printed (memory does not grow with the input; see docs/performance.md).
+    with open_show(sources or [], settings, git_range=git_range, repo=repo) as shown:
+        if settings.formats[0] == "json":
+            from xenreview.report.json_report import write_show
 
-        _write_json(show_document(ingested))
-    else:
-        from xenreview.report.show_text import render_show
+            # The same text as _write_json(show_document(...)), one patch at a time.
+            write_show(sys.stdout.write, shown, indent=2 if sys.stdout.isatty() else None)
+            sys.stdout.write("\n")
+        else:
+            from xenreview.report.show_text import render_show_source
 
-        render_show(ingested, _console())
-    _input_errors(ingested)
+            render_show_source(shown, _console())
+        errors = shown.errors()
+    _input_errors(ShownErrors(series=(), problems=errors))
 
 
 def _run_review(
@@ -465,6 +471,104 @@ def apply(
     options = ApplyOptions(True, tree, base, find_base, build, keep)
     formats = [output_format.value] if output_format else []
     _run_review(ctx, sources, formats, git_range, repo, max_bytes, max_patches, options)
+
+
+@app.command()
+def reply(
+    ctx: typer.Context,
+    sources: SourcesArg = None,
+    patch: Annotated[
+        int | None,
+        typer.Option("--patch", "-p", help="Reply to patch N (0: the cover letter)."),
+    ] = None,
+    series: Annotated[
+        int,
+        typer.Option("--series", min=0, help="Which series of the sources (0: the first)."),
+    ] = 0,
+    all_patches: Annotated[
+        bool,
+        typer.Option("--all", help="One reply per patch with findings, as an mbox."),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default: standard output).")
+    ] = None,
+    from_address: Annotated[
+        str | None,
+        typer.Option("--from", help="Your name and address (default: a placeholder to edit)."),
+    ] = None,
+    git_range: GitRangeOpt = None,
+    repo: RepoOpt = None,
+    tree: TreeOpt = None,
+    base: BaseOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    rules_dir: RulesDirOpt = None,
+    preview: PreviewOpt = False,
+    max_bytes: MaxBytesOpt = None,
+    max_patches: MaxPatchesOpt = None,
+) -> None:
+    """Write the review of SOURCES as an inline reply to patch N, ready to send (RFC 5322).
+
+    The reply quotes only the commented hunks with "> ", puts each comment
+    under the line it concerns, is addressed To the author and Cc the list
+    and the maintainers of the touched files. --all writes one reply per
+    patch with findings, as an mbox a mail client can import.
+    """
+    import os
+
+    from xenreview.pipeline import ApplyOptions, review
+    from xenreview.report.outputs import write_atomically
+    from xenreview.report.reply import build_reply, date_from_environ, reply_mbox
+
+    if patch is None and not all_patches:
+        raise UsageError("give --patch N (0 for the cover letter) or --all", source="--patch")
+    if patch is not None and all_patches:
+        raise UsageError("--patch and --all exclude each other", source="--patch")
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        raise UsageError("not a file in an existing directory", source=str(output))
+    settings = _ingest_settings(ctx, sources, git_range, None, max_bytes, max_patches)
+    settings = _RuleOptions(
+        select=_selectors(select),
+        ignore=_selectors(ignore) or (),
+        rules_dirs=tuple(rules_dir or ()),
+        preview=preview,
+    ).apply_to(settings)
+    result = review(
+        sources or [], settings, ApplyOptions(True, tree, base), git_range=git_range, repo=repo
+    )
+    _input_errors(result.ingested)
+    _tool_errors(result.tool_errors)
+    date = date_from_environ(os.environ)
+    if all_patches:
+        data = reply_mbox(
+            result, list_address=settings.list_address, from_address=from_address, date=date
+        )
+        if not data:
+            sys.stderr.write("xenreview: no patch has findings: no reply written\n")
+            return
+    else:
+        assert patch is not None
+        built = build_reply(
+            result,
+            patch,
+            series=series,
+            list_address=settings.list_address,
+            from_address=from_address,
+            date=date,
+        )
+        for note in built.notes:
+            sys.stderr.write(f"xenreview: note: {note}\n")
+        data = built.message.as_bytes()
+    if output is None:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:  # a text-only stream (tests capturing output)
+            sys.stdout.write(data.decode("utf-8", "replace"))
+    else:
+        write_atomically(output, data)
 
 
 class Engine(StrEnum):

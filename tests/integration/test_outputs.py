@@ -164,3 +164,52 @@ def test_long_lines_wrap_with_a_hanging_indent_and_code_does_not() -> None:
     assert all(p.startswith("        word") for p in parts[1:])
     code = Text("      150 | " + "x" * 200)
     assert _wrapped(code, 60) == [code]
+
+
+# -- reply -----------------------------------------------------------------------------
+
+
+def test_reply_to_patch_5_is_a_mail_in_reply_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import email
+    from email import policy
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775044800")
+    result = run_cli(["reply", "series.mbox", "--patch", "5"], cwd=V1)
+    assert result.code == 0, result.stderr
+    message = email.message_from_string(result.stdout, policy=policy.default)
+    assert message["In-Reply-To"] == "<20260310120000.05.suspend-v1@example.org>"
+    assert str(message["Subject"]).startswith("Re: [PATCH 05/18] xen/arm: Trigger Xen suspend")
+    assert "xen-devel@lists.xenproject.org" in str(message["Cc"])
+    body = message.get_body().get_content()  # type: ignore[union-attr]
+    quoted = "> +        status = continue_hypercall_on_cpu(0, system_suspend, NULL);"
+    assert quoted in body
+    assert body.index("[ARM001]") > body.index(quoted)
+
+
+def test_review_format_email_matches_the_golden_mbox(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775044800")
+    out = tmp_path / "replies.mbox"
+    result = run_cli(["review", "series.mbox", "-f", "email", "-o", str(out)], cwd=V1)
+    assert result.code == 1, result.stderr
+    assert out.read_bytes() == (V1 / "expected.review.email").read_bytes()
+    again = run_cli(["reply", "series.mbox", "--all", "-o", str(out)], cwd=V1)
+    assert again.code == 0, again.stderr
+    assert out.read_bytes() == (V1 / "expected.review.email").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give --patch N"),
+        (["--patch", "99"], "patches 1-18"),
+        (["--patch", "5", "--all"], "exclude each other"),
+    ],
+)
+def test_reply_usage_errors(args: list[str], message: str) -> None:
+    result = run_cli(["reply", "series.mbox", *args], cwd=V1)
+    assert result.code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""

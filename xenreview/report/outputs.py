@@ -118,20 +118,25 @@ def render(fmt: str, result: Review, options: RenderOptions, *, color: bool = Fa
 
         return render_html(result)
     if fmt == "email":
-        from xenreview.report.reply import render_reply
+        from xenreview.report.reply import date_from_environ, render_reply
 
+        # SOURCE_DATE_EPOCH fixes Date and Message-ID (reproducible output).
         return render_reply(
-            result, list_address=options.list_address, from_address=options.from_address
+            result,
+            list_address=options.list_address,
+            from_address=options.from_address,
+            date=date_from_environ(os.environ),
         )
     raise UsageError(f"unknown format {fmt!r}", source="--format")
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory and a rename."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
