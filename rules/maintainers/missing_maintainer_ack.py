@@ -123,7 +123,7 @@ def check(patch: Patch, ctx: Context) -> Iterator[Finding]:
         intro + "; ".join(parts) + ".",
         key=fingerprint_key,
         extra=tuple(
-            ("missing", f"{path}: {people_text(group.people) or 'nobody'}")
+            (f"missing:{path}", people_text(group.people) or "nobody")
             for group in groups.values()
             for path in group.paths
         ),
