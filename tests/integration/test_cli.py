@@ -81,12 +81,12 @@ def test_config_option_names_a_file(tmp_path: Path) -> None:
 
 
 def test_internal_error_is_exit_3_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import xenreview.ingest as ingest_module
+    import xenreview.ingest.stream as stream_module
 
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(ingest_module, "ingest", boom)
+    monkeypatch.setattr(stream_module, "open_show", boom)
     result = run_cli(["show", str(SAMPLE)])
     assert result.code == 3
     assert "internal error" in result.stderr
@@ -95,12 +95,12 @@ def test_internal_error_is_exit_3_without_traceback(monkeypatch: pytest.MonkeyPa
 
 
 def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import xenreview.ingest as ingest_module
+    import xenreview.ingest.stream as stream_module
 
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(ingest_module, "ingest", boom)
+    monkeypatch.setattr(stream_module, "open_show", boom)
     with pytest.raises(RuntimeError, match="simulated bug"):
         from xenreview.cli import main
 
@@ -108,12 +108,12 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_keyboard_interrupt_is_130(monkeypatch: pytest.MonkeyPatch) -> None:
-    import xenreview.ingest as ingest_module
+    import xenreview.ingest.stream as stream_module
 
     def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest_module, "ingest", interrupted)
+    monkeypatch.setattr(stream_module, "open_show", interrupted)
     result = run_cli(["show", str(SAMPLE)])
     assert result.code == 130
 

@@ -43,6 +43,14 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Hunk:
+    """One hunk.
+
+    ``counts`` is set only on a *summary* hunk, parsed with its lines
+    dropped (``parse_diff_lines(..., keep_lines=False)``, for ``xenreview show``,
+    which prints counts): ``(added, removed)``, with ``lines`` empty.  Such
+    a hunk cannot give its text back; the whole model never holds one.
+    """
+
     source_start: int
     source_length: int
     target_start: int
@@ -51,13 +59,18 @@ class Hunk:
     header: str  # the "@@ ... @@ section" line, verbatim
     lines: tuple[Line, ...]
     header_diff_no: int  # diff line number of the "@@" header
+    counts: tuple[int, int] | None = None  # (added, removed) of a summary hunk
 
     @property
     def added(self) -> int:
+        if self.counts is not None:
+            return self.counts[0]
         return sum(1 for line in self.lines if line.kind is LineKind.ADDED)
 
     @property
     def removed(self) -> int:
+        if self.counts is not None:
+            return self.counts[1]
         return sum(1 for line in self.lines if line.kind is LineKind.REMOVED)
 
     def added_lines(self) -> tuple[Line, ...]:

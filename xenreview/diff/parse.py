@@ -74,6 +74,7 @@ _HUNK_HEADER: Final = re.compile(
     r"@@ -([0-9]{1,18})(?:,([0-9]{1,18}))? \+([0-9]{1,18})(?:,([0-9]{1,18}))? @@ ?(.*)"
 )
 _HUNK_MARKS: Final = frozenset("+- \\")
+_NOT_A_HUNK_LINE: Final = "?"  # prefixed to a line unidiff must refuse as a hunk line
 _KINDS: Final = {
     "+": LineKind.ADDED,
     "-": LineKind.REMOVED,
@@ -160,6 +161,7 @@ def parse_diff_lines(
     source: str = "",
     where: str = "",
     first_line: int = 1,
+    keep_lines: bool = True,
 ) -> Diff:
     """:func:`parse_diff` for a text already split into lines.
 
@@ -168,23 +170,36 @@ def parse_diff_lines(
     :func:`~xenreview.ingest.body.split_patch_body` has at hand, so the diff
     of every mail is not joined into a text only to be split again here.
     The result, and any error, is that of ``parse_diff`` on the text.
+
+    With ``keep_lines=False`` every hunk is a *summary* (see
+    :class:`~xenreview.diff.model.Hunk`): the same checks and errors, the
+    same records, but each hunk's lines are counted and dropped.
     """
     if not lines or (len(lines) == 1 and not lines[0] and not final_newline):
         return EMPTY_DIFF  # the empty text
     if "\x00" in "".join(lines):  # one quick scan; the line is looked for only then
         index = next(i for i, line in enumerate(lines) if "\x00" in line)
         raise _nul_error(source, where, first_line + index)
-    return _parse(lines, final_newline, source, where, first_line)
+    return _parse(lines, final_newline, source, where, first_line, keep_lines)
 
 
 def _parse(
-    lines: Sequence[str], final_newline: bool, source: str, where: str, first_line: int
+    lines: Sequence[str],
+    final_newline: bool,
+    source: str,
+    where: str,
+    first_line: int,
+    keep_lines: bool = True,
 ) -> Diff:
     # unidiff takes an empty context line only as "\n", and these lines have no
     # line end: empty lines (context lines whose space a mailer dropped) are
     # handed to it as " " instead.
     feed = [line or " " for line in lines] if "" in lines else lines
-    return _Parser(lines, feed, source, where, first_line).run(final_newline)
+    if "\r" in "".join(lines):  # rare (CRLF mail): one C-speed scan decides
+        # unidiff takes any line starting with "\r" for an empty context line and
+        # drops the rest of it: only a bare "\r" is one (git refuses even that).
+        feed = [_NOT_A_HUNK_LINE + x if x[:1] == "\r" and x != "\r" else x for x in feed]
+    return _Parser(lines, feed, source, where, first_line, keep_lines).run(final_newline)
 
 
 def _nul_error(source: str, where: str, line_no: int) -> DiffError:
@@ -198,16 +213,33 @@ def _place(where: str, line_no: int) -> str:
 class _Parser:
     """One pass over the lines; ``pending`` holds lines not yet given to a record."""
 
-    __slots__ = ("base", "feed", "files", "lines", "pending", "preamble", "source", "where")
+    __slots__ = (
+        "base",
+        "feed",
+        "files",
+        "keep_lines",
+        "lines",
+        "pending",
+        "preamble",
+        "source",
+        "where",
+    )
 
     def __init__(
-        self, lines: Sequence[str], feed: Sequence[str], source: str, where: str, base: int
+        self,
+        lines: Sequence[str],
+        feed: Sequence[str],
+        source: str,
+        where: str,
+        base: int,
+        keep_lines: bool = True,
     ):
         self.lines = lines
         self.feed = feed
         self.source = source
         self.where = where
         self.base = base
+        self.keep_lines = keep_lines  # False: summary hunks (counts, no lines)
         self.files: list[FileDiff] = []
         self.pending: list[str] = []
         self.preamble: list[str] | None = None
@@ -480,16 +512,28 @@ class _Parser:
         n = len(lines)
         rest = iter(self.feed)
         rest.__setstate__(j + 1)  # type: ignore[attr-defined]  # O(1) seek in a list
+        # A summary hunk takes unidiff's own "metadata only" reading: the same
+        # line kinds (the first character; a bare "\r" is context), the same
+        # checks and errors, the lines counted instead of made.
+        summary = not self.keep_lines
         try:
-            scratch._parse_hunk(header, enumerate(rest, self.base + j + 1), None, False)
+            scratch._parse_hunk(header, enumerate(rest, self.base + j + 1), None, summary)
         except UnidiffParseError as exc:
             end = n - length_hint(rest)
             raise self.hunk_error(j, end, str(exc)) from None
         end = n - length_hint(rest)
         parsed: UnidiffHunk = scratch.pop()
-        body = _lines(parsed)
-        if end < n and lines[end][:1] == "\\":
-            body.append(Line(LineKind.NO_NEWLINE, lines[end][1:], None, None, self.base + end))
+        no_newline = end < n and lines[end][:1] == "\\"
+        counts: tuple[int, int] | None = None
+        if self.keep_lines:
+            body = _lines(parsed)
+            if no_newline:
+                body.append(Line(LineKind.NO_NEWLINE, lines[end][1:], None, None, self.base + end))
+            kept = tuple(body)
+        else:
+            counts = (parsed.added, parsed.removed)
+            kept = ()
+        if no_newline:
             end += 1
         section = match[5]
         if section.endswith("\r"):
@@ -501,8 +545,9 @@ class _Parser:
             target_length=target_length,
             section=section,
             header=header,
-            lines=tuple(body),
+            lines=kept,
             header_diff_no=self.base + j,
+            counts=counts,
         )
         return hunk, end
 

@@ -79,7 +79,7 @@ _MAX_ATTRIBUTION: Final = 400  # longer "... wrote:" lines are prose, not attrib
 _NAV_ITEM = r"\[\s*(?:date|thread)\s+(?:prev|next|index)\s*\]"
 _NAV = re.compile(rf"^\s*(?:{_NAV_ITEM}\s*)+$", re.IGNORECASE)
 _FOOTER = re.compile(
-    r"^\s*(?:xen-devel\s+mailing\s+list"
+    r"^\s*+(?:xen-devel\s+mailing\s+list"  # "*+": linear (hostile pages)
     r"|_{5,}"
     r"|lists\.xen(?:project)?\.org\s+is\s+hosted\b.*"
     r"|xen-devel@lists\.xen(?:project)?\.org"
@@ -110,11 +110,12 @@ _HUNK = re.compile(r"^@@ -(\d{1,9})(?:,(\d{1,9}))?(?: \+(\d{1,9})(?:,(\d{1,9}))?
 _PERCENT = re.compile(r"[0-9]{1,3}%?")
 _INDEX = re.compile(r"^index ([0-9a-fA-F]{4,64})\.\.([0-9a-fA-F]{4,64})(?: +([0-7]{6}))?\s*$")
 _OBFUSCATED = re.compile(r"@[x.]*x{3,}[x.]*>?$", re.IGNORECASE)
-_NAME_ADDR = re.compile(r'^\s*"?(?P<name>[^"<>]*?)"?\s*<(?P<addr>[^<>]*)>\s*$')
+# The name keeps its trailing blanks (the caller strips it): linear on long blank runs.
+_NAME_ADDR = re.compile(r'^\s*+"?(?P<name>[^"<>]*+)"?\s*+<(?P<addr>[^<>]*+)>\s*+$')
 _PERSON_NAME = re.compile(r"^[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,3}$")
 _CLOSING = re.compile(
     r"^\s*(?:(?:best|kind|warm)\s+)?(?:regards|cheers|thanks|thank\s+you|thx|best|"
-    r"ciao|bye|greetings)(?:\s+again)?\s*[,.!]?\s*$",
+    r"ciao|bye|greetings)(?:\s++again)?\s*+[,.!]?\s*+$",
     re.IGNORECASE,
 )
 _SNIP = re.compile(r"^\s*(?:\[\s*(?:\.\.\.|…|snip)\s*\]|\.\.\.|…|<snip>)\s*$", re.IGNORECASE)
@@ -122,7 +123,7 @@ _CODE = re.compile(
     r"(?:[;{}\\]|\*/)\s*$"  # statement, block or macro continuation end
     r"|^\s*(?:#|/\*|\*|//|[{}])"  # preprocessor, comment, brace
     r"|^\s*[A-Za-z_][\w \t*]*[\w*]\([^()]*\)\s*$"  # a declaration head: f(int a)
-    r"|^\s*(?:case\b.*|default|[A-Za-z_]\w*)\s*:\s*$"  # case and goto labels
+    r"|^\s*(?:case\b.*:|(?:default|[A-Za-z_]\w*)\s*:)\s*+$"  # case and goto labels
 )
 # An indented line that is no "- word word" bullet: two or more blanks, a tab, or code.
 _INDENTED_CODE = re.compile(r"(?:\t| {2,})\S|[ \t]*[^\sA-Za-z]")

@@ -90,7 +90,8 @@ _CHANGELOG: Final = re.compile(
 )
 _DIFFSTAT: Final = re.compile(r" (?:\S.*\|[ \t]*(?:\d+|Bin\b).*|\d+ files? changed.*)")
 _SHORTLOG: Final = re.compile(r"\S.* \(\d+\):[ \t]*")
-_VERSION_SIG: Final = re.compile(r"\d+(?:\.\d+)+\S*")
+# Possessive: "1.1.1...1 " must fail at once, not try every split (it hung on 40 kB).
+_VERSION_SIG: Final = re.compile(r"\d++(?:\.\d++)++\S*+")
 _DIFF_SHAPED: Final = (
     "diff ",
     "index ",

@@ -79,21 +79,27 @@ _PATCH_TYPES = frozenset(
     }
 )
 # One address of a list: "Name" <addr>, Name <addr>, <addr> or addr, then "," or the end.
+# Linear on any input (hostile headers are long): possessive quantifiers never give
+# back blanks, and the local part has no "@", so no choice of "@" is ever retried.
+# The plain name keeps its trailing blanks: the caller normalises white space.
 _ADDR_CHARS = r'[^<>\s,"()\[\]:;\\]'
-_ADDR_SPEC = rf"{_ADDR_CHARS}+@{_ADDR_CHARS}+"
+_LOCAL_CHARS = r'[^<>\s,"()\[\]:;\\@]'
+_ADDR_SPEC = rf"{_LOCAL_CHARS}++@{_ADDR_CHARS}++"
 _ADDRESS = re.compile(
-    r'[ \t]*(?:(?:"((?:[^"\\\r\n]|\\.)*)"|([^<>,"()\[\]:;@\\]*?))'
-    rf"[ \t]*<({_ADDR_SPEC})>|({_ADDR_SPEC}))[ \t]*(?:,|\Z)"
+    r'[ \t]*+(?:(?:"((?:[^"\\\r\n]|\\.)*+)"[ \t]*+|([^<>,"()\[\]:;@\\]*+))'
+    rf"<({_ADDR_SPEC})>|({_ADDR_SPEC}))[ \t]*+(?:,|\Z)"
 )
 _UNQUOTE = re.compile(r"\\(.)")
 # "text/plain" with at most a charset: read without the MIME machinery.
 _PLAIN = re.compile(
-    r'\s*text/plain\s*(?:;\s*charset\s*=\s*"?([\w.:+-]+)"?\s*)?;?\s*', re.IGNORECASE
+    r'\s*+text/plain\s*+(?:;\s*+charset\s*+=\s*+"?([\w.:+-]++)"?\s*+)?(?:;\s*+)?', re.IGNORECASE
 )
 _INBODY_NAMES = ("from", "subject", "date")
-_TAG = re.compile(r"<[^>]*>")
-_BREAK_TAG = re.compile(r"<(?:br\s*/?|/p|/div|/pre|/tr|/li)\s*>", re.IGNORECASE)
-_SKIP_HTML = re.compile(r"<(style|script)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BREAK_TAG = re.compile(r"<(?:br\s*+(?:/\s*+)?|/(?:p|div|pre|tr|li)\s*+)>", re.IGNORECASE)
+# <style> and <script> elements are cut with two searches (see _skip_html), not with
+# one lazy pattern, which rescans to the end of the text after every unclosed "<style".
+_SKIP_OPEN = re.compile(r"<(style|script)\b", re.IGNORECASE)
+_SKIP_CLOSE = {name: re.compile(rf"</{name}\s*+>", re.IGNORECASE) for name in ("style", "script")}
 
 
 class _Notes:
@@ -216,7 +222,7 @@ def _word_bytes(encoding: str, text: str) -> bytes | None:
 def _decode_run(data: bytes, charset: str) -> str:
     try:
         return data.decode(charset, "replace")
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, not text, NUL in the name, "undefined"...
         return data.decode("utf-8", "replace")
 
 
@@ -325,6 +331,8 @@ def parse_people(value: str | None) -> list[Person]:
 def _first_id(value: str | None) -> str | None:
     if not value:
         return None
+    if not value.isascii():  # raw 8-bit bytes arrive surrogate-escaped: never pass those on
+        value = _fix_8bit(value)
     match = _ID.search(value)
     if match is not None:
         return match.group(1)
@@ -337,6 +345,8 @@ def _first_id(value: str | None) -> str | None:
 def _ids(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
+    if not value.isascii():
+        value = _fix_8bit(value)
     found = _ID.findall(value)
     if found:
         return tuple(found)
@@ -485,19 +495,23 @@ def _decode_charset(payload: bytes, charset: str | None, notes: _Notes) -> str:
         name = "utf-8"
     try:
         return payload.decode(name)
-    except LookupError:
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    except (LookupError, ValueError):  # unknown, not text, NUL in the name, "undefined"...
         notes.add("unknown-charset", f"unknown charset {charset!r}: read as utf-8 or latin-1")
         try:
             return payload.decode("utf-8")
         except UnicodeDecodeError:
             return payload.decode("latin-1")
-    except UnicodeDecodeError as exc:
-        notes.add(
-            "undecodable-bytes",
-            f"bytes that are not {charset or 'utf-8'} (first at byte {exc.start} of the part): "
-            "replaced with U+FFFD",
-        )
+    notes.add(
+        "undecodable-bytes",
+        f"bytes that are not {charset or 'utf-8'} (first at byte {first_bad} of the part): "
+        "replaced with U+FFFD",
+    )
+    try:
         return payload.decode(name, "replace")
+    except (LookupError, ValueError):  # a codec that cannot replace (punycode)
+        return payload.decode("utf-8", "replace")
 
 
 def unflow(text: str, delsp: bool) -> str:
@@ -551,12 +565,44 @@ def _plain_text(payload: bytes, charset: str | None, notes: _Notes) -> str:
     return text
 
 
+def _skip_html(text: str) -> str:
+    """``text`` without its ``<style>``/``<script>`` elements, in one pass."""
+    out: list[str] = []
+    pos = search = 0
+    unclosed: set[str] = set()  # no closing tag after here: later openings are text
+    while (opening := _SKIP_OPEN.search(text, search)) is not None:
+        name = opening.group(1).lower()
+        closing = None if name in unclosed else _SKIP_CLOSE[name].search(text, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            search = opening.end()
+            continue
+        out.append(text[pos : opening.start()])
+        pos = search = closing.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _strip_tags(text: str) -> str:
+    """``text`` without its tags: each ``<`` up to the next ``>`` (``<[^>]*>``, linear)."""
+    out: list[str] = []
+    pos = 0
+    while (start := text.find("<", pos)) >= 0:
+        end = text.find(">", start + 1)
+        if end < 0:
+            break
+        out.append(text[pos:start])
+        pos = end + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _html_text(text: str) -> str:
     import html  # rare: not worth its import time for every run
 
-    text = _SKIP_HTML.sub("", text)
+    text = _skip_html(text)
     text = _BREAK_TAG.sub("\n", text)
-    return html.unescape(_TAG.sub("", text))
+    return html.unescape(_strip_tags(text))
 
 
 def _leaves(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, Protocol, TypeVar
 
 from xenreview.diff.model import EMPTY_DIFF, Diff
 from xenreview.diff.parse import parse_diff_lines
@@ -30,11 +31,14 @@ from xenreview.ingest.model import (
     Cover,
     Ingested,
     Mail,
+    Message,
     Patch,
     Problem,
     Series,
     Severity,
 )
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +46,72 @@ class _Posting:
     """A patch or cover with the order it was read in."""
 
     order: int
-    mail: Mail
+    message: Message
     item: Patch | Cover
 
 
-def mail_to_patch(mail: Mail) -> Patch:
-    """Split a patch mail into commit message, trailers, notes and diff."""
+@dataclass(frozen=True, slots=True)
+class _Reply(Generic[R]):
+    """A follow-up: the ids it answers, and what :class:`Assembly` keeps of it."""
+
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    kept: R
+
+
+class Assembly(Protocol[R]):
+    """What series assembly makes of each mail, and how a follow-up is attached.
+
+    The whole model (:func:`assemble`) builds every patch and parses every
+    reply; ``show``'s streamed ingest (:mod:`.stream`) keeps only an index
+    entry and the place of the text, so that assembly (grouping, ordering,
+    the problems found on the way) is the same code for both.
+    """
+
+    def patch(self, mail: Mail) -> Patch: ...
+
+    def cover(self, mail: Mail) -> Cover: ...
+
+    def reply(self, mail: Mail) -> R: ...
+
+    def attach(self, item: Patch | Cover, reply: R) -> Patch | Cover: ...
+
+
+class _Whole:
+    """The whole model: patches with their diffs, replies parsed and attached."""
+
+    def patch(self, mail: Mail) -> Patch:
+        return mail_to_patch(mail)
+
+    def cover(self, mail: Mail) -> Cover:
+        return mail_to_cover(mail)
+
+    def reply(self, mail: Mail) -> Mail:
+        return mail
+
+    def attach(self, item: Patch | Cover, reply: Mail) -> Patch | Cover:
+        return attach_followup(item, reply)
+
+
+def attach_followup(item: Patch | Cover, reply: Mail) -> Patch | Cover:
+    """``item`` with the trailers and review comments of one reply to it added."""
+    from xenreview.ingest.followup import parse_followup  # only when there are replies
+
+    diff = item.diff if isinstance(item, Patch) else None
+    trailers, comments = parse_followup(reply, diff)
+    return replace(
+        item,
+        followup_trailers=item.followup_trailers + trailers,
+        review_comments=item.review_comments + comments,
+    )
+
+
+def mail_to_patch(mail: Mail, *, keep_lines: bool = True) -> Patch:
+    """Split a patch mail into commit message, trailers, notes and diff.
+
+    ``keep_lines=False`` gives summary hunks (counts, no lines: see
+    :class:`~xenreview.diff.model.Hunk`), for ``show``.
+    """
     parts = split_patch_body(mail.text)
     problems = list(mail.problems)
     diff: Diff = EMPTY_DIFF
@@ -59,6 +123,7 @@ def mail_to_patch(mail: Mail) -> Patch:
                 source=mail.message.source,
                 where=mail.message.where,
                 first_line=parts.diff_first_line,
+                keep_lines=keep_lines,
             )
         except DiffError as exc:
             problems.append(
@@ -123,16 +188,36 @@ def assemble(
     extra_problems: Sequence[Problem] = (),
 ) -> Ingested:
     """Group decoded mails (and patches recovered from archive copies) into series."""
+    return assemble_with(_Whole(), mails, recovered, extra_problems)
+
+
+def assemble_with(
+    how: Assembly[R],
+    mails: Iterable[Mail],
+    recovered: Sequence[Patch] = (),
+    extra_problems: Sequence[Problem] = (),
+) -> Ingested:
+    """:func:`assemble`, with patches, covers and replies made as ``how`` says.
+
+    ``mails`` is read once, in order, and no mail is kept (only what ``how``
+    makes of it); ``recovered`` is read only after ``mails`` is exhausted, so
+    a generator may fill it while it is read.
+    """
     postings: list[_Posting] = []
-    followups: list[Mail] = []
+    followups: list[_Reply[R]] = []
     problems: list[Problem] = list(extra_problems)
     for order, mail in enumerate(mails):
+        item: Patch | Cover
         if _is_cover(mail):
-            postings.append(_Posting(order, mail, mail_to_cover(mail)))
+            item = how.cover(mail)
+            postings.append(_Posting(order, item.message, item))
         elif _is_patch(mail):
-            postings.append(_Posting(order, mail, mail_to_patch(mail)))
+            item = how.patch(mail)
+            postings.append(_Posting(order, item.message, item))
         elif mail.message.subject.is_reply or mail.message.in_reply_to:
-            followups.append(mail)
+            followups.append(
+                _Reply(mail.message.in_reply_to, mail.message.references, how.reply(mail))
+            )
         else:
             problems.append(
                 Problem(
@@ -149,25 +234,16 @@ def assemble(
     by_id: dict[str, tuple[int, int]] = {}  # message-id -> (group, index in group)
     for g, group in enumerate(groups):
         for i, posting in enumerate(group):
-            by_id.setdefault(posting.mail.message.message_id, (g, i))
+            by_id.setdefault(posting.message.message_id, (g, i))
 
-    # Attach follow-ups (their reader is imported only when there are some).
+    # Attach follow-ups, in the order they were read.
     attached: list[list[Patch | Cover]] = [[p.item for p in group] for group in groups]
-    if followups:
-        from xenreview.ingest.followup import parse_followup
     for reply in followups:
         target = _find_target(reply, by_id)
         if target is None:
             continue
         g, i = target
-        item = attached[g][i]
-        diff = item.diff if isinstance(item, Patch) else None
-        trailers, comments = parse_followup(reply, diff)
-        attached[g][i] = replace(
-            item,
-            followup_trailers=item.followup_trailers + trailers,
-            review_comments=item.review_comments + comments,
-        )
+        attached[g][i] = how.attach(attached[g][i], reply.kept)
 
     series = [
         _build_series(group, items, by_id) for group, items in zip(groups, attached, strict=True)
@@ -193,7 +269,7 @@ def _group(postings: list[_Posting]) -> list[list[_Posting]]:
     """Group postings by version; two covers of one version make two series."""
     by_version: dict[str, list[_Posting]] = {}
     for posting in postings:
-        by_version.setdefault(posting.mail.message.subject.version, []).append(posting)
+        by_version.setdefault(posting.message.subject.version, []).append(posting)
     groups: list[list[_Posting]] = []
     for version in sorted(by_version, key=_version_key):
         members = by_version[version]
@@ -202,12 +278,12 @@ def _group(postings: list[_Posting]) -> list[list[_Posting]]:
             groups.append(members)
             continue
         # Two or more postings of the same version: split by thread root.
-        split: dict[str, list[_Posting]] = {c.mail.message.message_id: [c] for c in covers}
+        split: dict[str, list[_Posting]] = {c.message.message_id: [c] for c in covers}
         loose: list[_Posting] = []
         for posting in members:
             if isinstance(posting.item, Cover):
                 continue
-            root = _root_among(posting.mail, split)
+            root = _root_among(posting.message, split)
             (split[root] if root is not None else loose).append(posting)
         groups.extend(split.values())
         if loose:
@@ -215,21 +291,21 @@ def _group(postings: list[_Posting]) -> list[list[_Posting]]:
     return groups
 
 
-def _root_among(mail: Mail, roots: dict[str, list[_Posting]]) -> str | None:
-    chain = [*reversed(mail.message.references)]
-    if mail.message.in_reply_to:
-        chain.insert(0, mail.message.in_reply_to)
+def _root_among(message: Message, roots: dict[str, list[_Posting]]) -> str | None:
+    chain = [*reversed(message.references)]
+    if message.in_reply_to:
+        chain.insert(0, message.in_reply_to)
     for ident in chain:
         if ident in roots:
             return ident
     return None
 
 
-def _find_target(reply: Mail, by_id: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+def _find_target(reply: _Reply[R], by_id: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
     chain: list[str] = []
-    if reply.message.in_reply_to:
-        chain.append(reply.message.in_reply_to)
-    chain.extend(reversed(reply.message.references))
+    if reply.in_reply_to:
+        chain.append(reply.in_reply_to)
+    chain.extend(reversed(reply.references))
     for ident in chain:
         if ident in by_id:
             return by_id[ident]
@@ -240,9 +316,9 @@ def _build_series(
     group: list[_Posting], items: list[Patch | Cover], by_id: dict[str, tuple[int, int]]
 ) -> Series:
     problems: list[Problem] = []
-    first = group[0].mail.message
+    first = group[0].message
     version = first.subject.version
-    version_stated = any(p.mail.message.subject.version_stated for p in group)
+    version_stated = any(p.message.subject.version_stated for p in group)
     source = first.source
 
     covers = [item for item in items if isinstance(item, Cover)]
@@ -300,22 +376,22 @@ def _build_series(
 
     # A posting in reply to a message of another series: a re-roll threaded
     # under an older version, or a single patch re-sent as vN.1.
-    own = {p.mail.message.message_id for p in group}
+    own = {p.message.message_id for p in group}
     for posting in group:
-        parent = posting.mail.message.in_reply_to
+        parent = posting.message.in_reply_to
         if parent and parent not in own and parent in by_id:
             kind = "re-roll" if isinstance(posting.item, Cover) else "patch"
             problems.append(
                 Problem(
                     code="reply-to-other-version",
-                    message=f"{kind} {posting.mail.message.subject.raw!r} (v{version}) was "
+                    message=f"{kind} {posting.message.subject.raw!r} (v{version}) was "
                     f"posted in reply to {parent}, which belongs to another series",
-                    source=posting.mail.message.source,
-                    where=posting.mail.message.where or None,
+                    source=posting.message.source,
+                    where=posting.message.where or None,
                     severity=Severity.NOTE,
                 )
             )
-    versions = {p.mail.message.subject.version for p in group}
+    versions = {p.message.subject.version for p in group}
     if len(versions) > 1:
         problems.append(
             Problem(code="mixed-versions", message="mixed versions: " + ", ".join(sorted(versions)))

@@ -34,8 +34,10 @@ LIST_TAGS: Final = frozenset(
 
 _KNOWN_TAGS: Final = {"patch": "PATCH", "rfc": "RFC", "resend": "RESEND"}
 
-# Runs of white space that contain a line break: header folding left-overs.
-_FOLD = re.compile(r"[ \t]*[\r\n][\s]*")
+# A line break and the white space after it: header folding left-overs.  The blanks
+# before it are trimmed by _unfold (a leading "[ \t]*" here would rescan every run
+# of blanks without a line break: quadratic on hostile subjects).
+_FOLD = re.compile(r"[\r\n]\s*+")
 # "Re:", "RE:", "Aw:", "Fwd:", "Fw:", "Sv:", "Antw:", with "Re[2]:" / "Re^2:" counts.
 _REPLY = re.compile(r"(?:re|aw|fwd?|sv|antw)[ \t]*(?:\[\d{1,4}\]|\^\d{1,4})?[ \t]*:", re.IGNORECASE)
 _TOKEN_SPLIT = re.compile(r"[\s,]+")
@@ -48,7 +50,8 @@ _TAG_VERSION = re.compile(r"(patch|rfc|resend)[vV](\d{1,6}(?:\.\d{1,6}){0,3})", 
 def _unfold(text: str) -> str:
     """Undo header folding: any white-space run with a line break becomes one space."""
     if "\n" in text or "\r" in text:
-        return _FOLD.sub(" ", text)
+        parts = _FOLD.split(text)
+        return " ".join([*(part.rstrip(" \t") for part in parts[:-1]), parts[-1]])
     return text
 
 

@@ -66,8 +66,10 @@ NON_PERSON_TRAILERS: Final = frozenset({"Fixes", "Amends", "Origin", "Backport",
 PERSON_TRAILERS: Final = frozenset(TRAILER_NAMES) - NON_PERSON_TRAILERS
 """Known trailers whose value names a person (``Name <addr>``)."""
 
-_TRAILER: Final = re.compile(r"([A-Za-z][A-Za-z0-9-]*):(?:[ \t]+(.*?))?[ \t]*")
-_ANGLE: Final = re.compile(r"(?P<name>[^<>]*?)[ \t]*<(?P<addr>[^<>]*)>(?P<rest>.*)")
+# The value and the name before "<" keep their trailing blanks (the callers strip
+# them): a lazy group followed by "[ \t]*" is quadratic on long runs of blanks.
+_TRAILER: Final = re.compile(r"([A-Za-z][A-Za-z0-9-]*+):(?:[ \t]++(.*))?")
+_ANGLE: Final = re.compile(r"(?P<name>[^<>]*+)<(?P<addr>[^<>]*+)>(?P<rest>.*)")
 _BARE: Final = re.compile(r"(?P<addr>[^\s<>\"@]+@[^\s<>\"@]+)(?P<rest>(?:[ \t].*)?)")
 _NOTE_ONE: Final = re.compile(r"[ \t]*\[.*\][ \t]*")
 _MAX_LINE: Final = 10_000  # longer lines are not trailers (and keep the regexes linear)

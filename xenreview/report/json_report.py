@@ -3,11 +3,17 @@
 The schema is versioned by ``schema_version``; later stages add keys (apply
 outcomes, findings, model results) without renaming or removing these.
 Keys are written in a fixed order so the output is diffable.
+
+:func:`show_document` builds the whole document; :func:`write_show` writes
+the same text as ``json.dumps`` of it, one patch at a time, for ``show``'s
+streamed ingest (:mod:`xenreview.ingest.stream`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xenreview import __version__
 from xenreview.diff.model import FileDiff, Hunk, LineKind
@@ -23,7 +29,12 @@ from xenreview.ingest.model import (
     Trailer,
 )
 
+if TYPE_CHECKING:
+    from xenreview.ingest.stream import ShowSource
+
 SCHEMA_VERSION = 1
+
+T = TypeVar("T")
 
 # Looked up once: reading an enum member off its class is slow in Python 3.11,
 # and the line counts below read one per diff line.
@@ -77,13 +88,16 @@ def comment(c: ReviewComment) -> dict[str, Any]:
 
 
 def hunk(h: Hunk) -> dict[str, Any]:
-    added = removed = 0
-    for line in h.lines:
-        kind = line.kind
-        if kind is _ADDED:
-            added += 1
-        elif kind is _REMOVED:
-            removed += 1
+    if h.counts is not None:  # a summary hunk: counted when parsed
+        added, removed = h.counts
+    else:
+        added = removed = 0
+        for line in h.lines:
+            kind = line.kind
+            if kind is _ADDED:
+                added += 1
+            elif kind is _REMOVED:
+                removed += 1
     return {
         "source_start": h.source_start,
         "source_length": h.source_length,
@@ -171,6 +185,10 @@ def cover(c: Cover | None) -> dict[str, Any] | None:
 
 
 def series(s: Series) -> dict[str, Any]:
+    return _series(s, s.cover, [patch(p) for p in s.patches])
+
+
+def _series(s: Series, c: Cover | None, patches: object) -> dict[str, Any]:
     return {
         "title": s.title,
         "version": s.version,
@@ -178,18 +196,92 @@ def series(s: Series) -> dict[str, Any]:
         "total": s.total,
         "base_commit": s.base_commit,
         "reconstructed": s.reconstructed,
-        "cover": cover(s.cover),
+        "cover": cover(c),
         "problems": [problem(p) for p in s.problems],
-        "patches": [patch(p) for p in s.patches],
+        "patches": patches,
     }
 
 
 def show_document(ingested: Ingested) -> dict[str, Any]:
     """The whole ``show --format json`` document."""
+    return _document(ingested, [series(s) for s in ingested.series])
+
+
+def _document(ingested: Ingested, series_list: object) -> dict[str, Any]:
     return {
         "schema": "xenreview",
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "xenreview", "version": __version__},
         "problems": [problem(p) for p in ingested.problems],
-        "series": [series(s) for s in ingested.series],
+        "series": series_list,
     }
+
+
+# --------------------------------------------------------------------------
+# Streaming: the same text, one patch in memory at a time
+
+# Stands for a list written piece by piece; JSON-escaped, it cannot be the
+# text of any other value (and it is always the last value of its object).
+_HOLE = "\x00xenreview: streamed\x00"
+_HOLE_JSON = json.dumps(_HOLE)
+
+
+def _dumps(value: object, indent: int | None, level: int) -> str:
+    """``value`` as ``json.dumps`` writes it ``level`` containers deep in a document."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    if indent is None or level == 0:
+        return text
+    return text.replace("\n", "\n" + " " * (indent * level))  # newlines in strings are "\\n"
+
+
+def _around_hole(text: str) -> tuple[str, str]:
+    head, hole, tail = text.rpartition(_HOLE_JSON)
+    assert hole, "the streamed list is missing from the document"
+    return head, tail
+
+
+def _write_list(
+    write: Callable[[str], object],
+    items: Iterable[T],
+    emit: Callable[[T], None],
+    indent: int | None,
+    level: int,
+) -> None:
+    """A list ``level`` containers deep; ``emit`` writes one item."""
+    pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
+    empty = True
+    for item in items:
+        write(("[" if empty else "," if indent is not None else ", ") + pad)
+        empty = False
+        emit(item)
+    if empty:
+        write("[]")
+    else:
+        write(("" if indent is None else "\n" + " " * (indent * level)) + "]")
+
+
+def write_show(
+    write: Callable[[str], object], source: ShowSource, *, indent: int | None = None
+) -> None:
+    """Write the ``show`` document: ``json.dumps(show_document(...), indent=indent)``.
+
+    The text is the same, byte for byte, but only one patch's part of the
+    document is built at a time: with :func:`xenreview.ingest.stream.open_show`
+    memory does not grow with the number of patches.  No final newline.
+    """
+    index = source.index
+
+    def one_patch(p: Patch) -> None:
+        write(_dumps(patch(p), indent, 4))
+
+    def one_series(item: tuple[int, Series]) -> None:
+        position, s = item
+        head, tail = _around_hole(_dumps(_series(s, source.cover(position), _HOLE), indent, 2))
+        write(head)
+        _write_list(write, source.patches(position), one_patch, indent, 3)
+        write(tail)
+
+    head, tail = _around_hole(_dumps(_document(index, _HOLE), indent, 0))
+    write(head)
+    _write_list(write, enumerate(index.series), one_series, indent, 1)
+    write(tail)

@@ -1,8 +1,14 @@
-"""The terminal rendering of ``xenreview show``: one table per series."""
+"""The terminal rendering of ``xenreview show``: one table per series.
+
+:func:`render_show` renders a whole model; :func:`render_show_source` the
+same text from a :class:`~xenreview.ingest.stream.ShowSource`, whose patches
+are built one at a time: a table keeps only its rows' text.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -10,6 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from xenreview.ingest.model import Ingested, Patch, Problem, Series, Severity
+
+if TYPE_CHECKING:
+    from xenreview.ingest.stream import ShowSource
 
 # Short forms reviewers use when counting tags.
 _TAG_SHORT = {
@@ -62,9 +71,17 @@ def _series_heading(s: Series) -> Text:
 
 
 def render_show(ingested: Ingested, console: Console) -> None:
+    from xenreview.ingest.stream import Whole
+
+    render_show_source(Whole(ingested), console)
+
+
+def render_show_source(source: ShowSource, console: Console) -> None:
+    """:func:`render_show` for series read through a :class:`ShowSource`."""
+    ingested = source.index
     if not ingested.series:
         console.print("no series found")
-    for s in ingested.series:
+    for position, s in enumerate(ingested.series):
         console.print(_series_heading(s))
         table = Table(show_lines=False, header_style="bold")
         table.add_column("n/m", justify="right", no_wrap=True)
@@ -74,7 +91,9 @@ def render_show(ingested: Ingested, console: Console) -> None:
         table.add_column("files")
         table.add_column("+/-", justify="right", no_wrap=True)
         table.add_column("problems")
-        for patch in s.patches:
+        patch_problems: list[Problem] = []
+        for patch in source.patches(position):
+            patch_problems.extend(patch.problems)
             number = f"{patch.number}/{patch.total}"
             if not patch.subject.counter_stated:
                 number += "*"
@@ -91,13 +110,11 @@ def render_show(ingested: Ingested, console: Console) -> None:
                 escape("\n".join(problems)),
             )
         console.print(table)
-        if s.cover is not None and s.cover.followup_trailers:
-            given = "; ".join(f"{t.name}: {t.value}" for t in s.cover.followup_trailers)
+        cover = source.cover(position)
+        if cover is not None and cover.followup_trailers:
+            given = "; ".join(f"{t.name}: {t.value}" for t in cover.followup_trailers)
             console.print(Text(f"for the whole series (replies to the cover letter): {given}"))
-        for p in s.problems:
+        for p in (*s.problems, *patch_problems):
             console.print(_problem_line(p))
-        for patch in s.patches:
-            for p in patch.problems:
-                console.print(_problem_line(p))
     for p in ingested.problems:
         console.print(_problem_line(p))
