@@ -39,7 +39,7 @@ import bisect
 import itertools
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -71,6 +71,7 @@ __all__ = [
     "EntryKind",
     "EntryPoint",
     "ListingTreeReader",
+    "ShortestPaths",
     "TableEntry",
     "TreeFacts",
     "TreeSource",
@@ -107,7 +108,7 @@ MMIO_REGISTRARS = ("register_mmio_handler",)
 
 _VPSCI_RE = re.compile(r"^do_vpsci_\w*call$")
 _IDENT_RE = re.compile(r"[A-Za-z_]\w*")
-_DESIGNATOR_RE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*=")
+_DESIGNATOR_RE = re.compile(r"^\s*+\[([^\]]++)\]\s*+=")  # the index is stripped by the caller
 _HYPERCALL_INDEX = "__HYPERVISOR_"
 
 
@@ -194,6 +195,70 @@ class ListingTreeReader(Protocol):
 def is_c_path(path: str) -> bool:
     """A C source or header under ``xen/``."""
     return path.startswith("xen/") and path.endswith((".c", ".h"))
+
+
+class ShortestPaths(Mapping[str, tuple[str, ...]]):
+    """Name -> one shortest path to it (root first, the name last), from parent links.
+
+    A breadth-first search keeps one parent per name: memory linear in the
+    names reached.  Building every path up front is quadratic along a call
+    chain (a patch adding a chain of 20,000 functions: gigabytes), so each
+    path is built when asked for (in time linear in its length).  Iteration
+    follows the search order.
+    """
+
+    __slots__ = ("_parent",)
+
+    def __init__(self, parent: Mapping[str, str | None]) -> None:
+        self._parent = parent
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        parent = self._parent
+        if name not in parent:
+            raise KeyError(name)
+        path: list[str] = []
+        current: str | None = name
+        while current is not None:
+            path.append(current)
+            current = parent[current]
+        return tuple(reversed(path))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._parent
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parent)
+
+    def __len__(self) -> int:
+        return len(self._parent)
+
+    def __repr__(self) -> str:
+        return f"ShortestPaths({len(self)} names)"
+
+
+class _FirstOf(Mapping[str, tuple[str, ...]]):
+    """``first``, then the names of ``second`` that ``first`` lacks (no copy of either)."""
+
+    __slots__ = ("_first", "_second")
+
+    def __init__(
+        self, first: Mapping[str, tuple[str, ...]], second: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        self._first = first
+        self._second = second
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return self._first[name] if name in self._first else self._second[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._first or name in self._second
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._first
+        yield from (name for name in self._second if name not in self._first)
+
+    def __len__(self) -> int:
+        return len(self._first) + sum(1 for name in self._second if name not in self._first)
 
 
 class TreeFacts:
@@ -503,19 +568,19 @@ class TreeFacts:
                 targets = adjacency.setdefault(edge.caller, [])
                 if edge.callee not in targets:
                     targets.append(edge.callee)
-        paths: dict[str, tuple[str, ...]] = {}
+        parent: dict[str, str | None] = {}
         queue: deque[str] = deque()
         for root in roots:
-            if root not in paths:
-                paths[root] = (root,)
+            if root not in parent:
+                parent[root] = None
                 queue.append(root)
         while queue:
             name = queue.popleft()
             for callee in adjacency.get(name, ()):
-                if callee not in paths:
-                    paths[callee] = (*paths[name], callee)
+                if callee not in parent:
+                    parent[callee] = name
                     queue.append(callee)
-        return MappingProxyType(paths)
+        return ShortestPaths(parent)
 
     def path_edges(self, path: Sequence[str]) -> tuple[Edge, ...]:
         """The edge used at each step of a path from :meth:`reachable_from` (for messages)."""
@@ -651,10 +716,7 @@ class TreeFacts:
             entries = self.entry_points()
             traps = [e.name for e in entries if e.kind is EntryKind.TRAP]
             others = [e.name for e in entries if e.kind is not EntryKind.TRAP]
-            paths = dict(self.reachable_from(traps))
-            for name, path in self.reachable_from(others).items():
-                paths.setdefault(name, path)
-            self._reachable = MappingProxyType(paths)
+            self._reachable = _FirstOf(self.reachable_from(traps), self.reachable_from(others))
         return self._reachable
 
 

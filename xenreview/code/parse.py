@@ -157,10 +157,51 @@ def mask_source(source: bytes) -> bytes:
     return bytes(out)
 
 
+MAX_NESTING = 256
+"""Deepest syntax tree whose facts are extracted.  The extractor and the flow
+walkers recurse along the tree; a file nested deeper (real C stays under 50
+levels: the mini tree reaches 16) is input built to exhaust the stack, and
+gives no facts but one :class:`ParseError` saying so."""
+
+
 def parse_c(source: bytes, path: str) -> CFile:
     """The facts of one C file; never raises on bad C (see ``CFile.errors``)."""
     tree = _parser().parse(mask_source(source))
+    deep = _too_deep(tree.root_node, MAX_NESTING)
+    if deep is not None:
+        return _no_facts(source, path, deep)
     return _Extractor(source, path).run(tree.root_node)
+
+
+def _too_deep(root: Node, limit: int) -> Node | None:
+    """The first node nested more than ``limit`` levels under ``root``, if any (no recursion)."""
+    cursor = root.walk()
+    depth = 0
+    while True:
+        if cursor.goto_first_child():
+            depth += 1
+            if depth > limit:
+                return cursor.node
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return None
+            depth -= 1
+
+
+def _no_facts(source: bytes, path: str, node: Node | None) -> CFile:
+    line = node.start_point[0] + 1 if node is not None else 1
+    column = node.start_point[1] + 1 if node is not None else 1
+    error = ParseError(
+        path=path,
+        line=line,
+        column=column,
+        text=f"nested more than {MAX_NESTING} levels deep: no facts extracted from this file",
+        context="translation_unit",
+        function=None,
+    )
+    lines = source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
+    return CFile(path, (), (), (), (), (), (), (), (), (), (error,), lines)
 
 
 # -- the cache -----------------------------------------------------------------
