@@ -840,12 +840,12 @@ def _all_problems(ingested: Ingested) -> list[Problem]:
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from xenreview.report.safe import safe_console
 
     if sys.stdout.isatty():
-        return Console()
+        return safe_console()
     # Piped: plain text, no colour, a fixed width so output is diffable.
-    return Console(width=120, no_color=True, highlight=False, force_terminal=False)
+    return safe_console(width=120, no_color=True, highlight=False, force_terminal=False)
 
 
 def _error(message: str) -> None:

@@ -13,7 +13,7 @@ from tests.integration.runner import run_cli
 from xenreview.errors import UsageError
 from xenreview.report.outputs import Output, pair_outputs, write_atomically, write_outputs
 from xenreview.report.review import _excerpt_lines, _wrapped
-from xenreview.report.terminal import printable
+from xenreview.report.safe import printable, safe_console
 from xenreview.rules.api import Location
 
 V1 = REPO_ROOT / "patches" / "xen-arm-suspend-v1"
@@ -213,3 +213,15 @@ def test_reply_usage_errors(args: list[str], message: str) -> None:
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_the_safe_console_escapes_what_is_printed_raw_but_keeps_its_colours() -> None:
+    import io
+
+    buffer = io.StringIO()
+    console = safe_console(file=buffer, force_terminal=True, color_system="standard", width=80)
+    console.print(Text("x\x1b]0;title\x07 y\u202e", style="red"), "[bold]z[/bold]")
+    out = buffer.getvalue()
+    assert "\\x1b]0;title" in out and "\\u202e" in out
+    assert "\x1b[31m" in out  # rich's own colour code still goes out
+    assert "\x1b]" not in out and "\u202e" not in out

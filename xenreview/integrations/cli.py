@@ -100,11 +100,11 @@ def _settings(
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from xenreview.report.safe import safe_console
 
     if sys.stdout.isatty():
-        return Console(highlight=False)
-    return Console(width=120, no_color=True, highlight=False, force_terminal=False)
+        return safe_console(highlight=False)
+    return safe_console(width=120, no_color=True, highlight=False, force_terminal=False)
 
 
 def _write_json(document: object) -> None:
@@ -151,14 +151,15 @@ def _render_text(result: HookResult, fail_on: str, blocked: str) -> None:
 
     from xenreview.pipeline import SeriesReview
     from xenreview.report.review import render_findings
+    from xenreview.report.safe import printable
 
     console = _console()
     if active:
         render_findings(SeriesReview(result.series, None, findings=active), console)
     for reminder in result.reminders:
-        console.print(Text(f"reminder: {reminder}", style="cyan"), highlight=False)
+        console.print(Text(printable(f"reminder: {reminder}"), style="cyan"), highlight=False)
     for note in result.notes:
-        console.print(Text(f"note: {note}", style="cyan"), highlight=False)
+        console.print(Text(printable(f"note: {note}"), style="cyan"), highlight=False)
     failing = result.failing(fail_on)
     if failing:
         count = f"{len(failing)} finding{'s' if len(failing) != 1 else ''}"
@@ -340,8 +341,10 @@ def b4_check(
         results = json_results(result, min_severity.value)
         _write_json(results)
     else:
+        from xenreview.report.safe import printable
+
         for line in text_lines(result, min_severity.value):
-            sys.stdout.write(line + "\n")
+            sys.stdout.write(printable(line) + "\n")
     if result.errors:
         for error in result.errors:
             sys.stderr.write(f"xenreview: error: {error}\n")

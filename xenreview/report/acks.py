@@ -29,6 +29,7 @@ from xenreview.maintainers import (
     series_acks,
 )
 from xenreview.report.json_report import person as person_json
+from xenreview.report.safe import printable
 
 __all__ = ["AckRow", "AckTable", "ack_table", "ack_table_json", "render_ack_table"]
 
@@ -127,12 +128,17 @@ def _ack_text(ack: Ack) -> str:
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 
+def _cell(text: str) -> Text:
+    """A table cell of text from mail or MAINTAINERS: never markup, no control character."""
+    return Text(printable(text))
+
+
 def render_ack_table(table: AckTable, console: Console) -> None:
     """Print the table and the verdict (nothing for a series without files)."""
     if not table.rows:
         return
     grid = Table(
-        title=f"Acks (maintainers from {table.maintainers})",
+        title=Text(printable(f"Acks (maintainers from {table.maintainers})")),
         title_justify="left",
         show_lines=False,
     )
@@ -150,10 +156,10 @@ def render_ack_table(table: AckTable, console: Console) -> None:
         status = Text(_VERDICT_TEXT[row.verdict], style=_VERDICT_STYLE[row.verdict])
         grid.add_row(
             f"{row.patch}/{row.total}",
-            row.path,
-            ", ".join(row.entries) or "-",
-            must,
-            acks,
+            _cell(row.path),
+            _cell(", ".join(row.entries) or "-"),
+            _cell(must),
+            _cell(acks),
             status,
         )
     console.print(grid)
@@ -164,8 +170,8 @@ def render_ack_table(table: AckTable, console: Console) -> None:
     for item in table.missing:
         who = people_text(item.people) if item.people else "nobody: no maintainer is listed"
         line = Text("  ")
-        line.append(f"{item.patch}/{item.total} {item.path}: ", style="bold")
-        line.append(who)
+        line.append(printable(f"{item.patch}/{item.total} {item.path}: "), style="bold")
+        line.append(printable(who))
         console.print(line)
 
 

@@ -82,12 +82,11 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> tuple[Output
 def render(fmt: str, result: Review, options: RenderOptions, *, color: bool = False) -> str:
     """The report of ``result`` in ``fmt``, as text (every format is text)."""
     if fmt == "text":
-        from rich.console import Console
-
+        from xenreview.report.safe import safe_console
         from xenreview.report.terminal import render_terminal
 
         buffer = io.StringIO()
-        console = Console(
+        console = safe_console(
             file=buffer,
             width=120,
             no_color=not color,

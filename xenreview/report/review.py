@@ -21,6 +21,7 @@ from rich.text import Text
 from xenreview.ingest.model import Severity
 from xenreview.pipeline import Review, SeriesReview
 from xenreview.report.json_report import show_document
+from xenreview.report.safe import printable
 from xenreview.report.show_text import render_show
 from xenreview.rules.api import Finding, Location, Related
 
@@ -118,8 +119,6 @@ def _excerpt_lines(location: Location, excerpt: str, indent: str) -> list[Text]:
     column inside it (columns count from 1, tabs as one column, as the
     rules count them).
     """
-    from xenreview.report.terminal import printable
-
     out: list[Text] = []
     lines = excerpt.splitlines() or [""]
     for k, text in enumerate(lines):
@@ -134,8 +133,6 @@ def _excerpt_lines(location: Location, excerpt: str, indent: str) -> list[Text]:
 
 
 def _finding_lines(finding: Finding) -> list[Text]:
-    from xenreview.report.terminal import printable
-
     head = Text("    ")
     place = _place(finding.location)
     if place:
@@ -183,8 +180,6 @@ def _is_trace(related: Related) -> bool:
 
 def _trace_lines(finding: Finding, steps: list[Related]) -> list[Text]:
     """A model finding's counterexample as numbered steps, each with the code behind it."""
-    from xenreview.report.terminal import printable
-
     extra = dict(finding.extra)
     head = "      trace"
     details = []
@@ -281,7 +276,7 @@ def render_findings(item: SeriesReview, console: Console) -> None:
             else:
                 total = finding.location.total or item.series.total
                 label = Text(f"  patch {patch}/{total}", style="bold")
-                label.append(f"  {titles.get(patch, '')}")
+                label.append(f"  {printable(titles.get(patch, ''))}")
             console.print(label, highlight=False)
         for line in _finding_lines(finding):
             for part in _wrapped(line, console.width):

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from xenreview.ingest.model import Ingested, Patch, Problem, Series, Severity
+from xenreview.report.safe import printable
 
 if TYPE_CHECKING:
     from xenreview.ingest.stream import ShowSource
@@ -52,19 +53,19 @@ def _problem_line(p: Problem) -> Text:
         place = p.source + (f" ({p.where})" if p.where else "") + ": "
     text = Text()
     text.append(f"{p.severity.value}: ", style=_STYLE[p.severity])
-    text.append(f"{place}{p.message} [{p.code}]")
+    text.append(printable(f"{place}{p.message} [{p.code}]"))
     return text
 
 
 def _series_heading(s: Series) -> Text:
     tags = "RFC " if any(p.subject.is_rfc for p in s.patches) else ""
     heading = Text()
-    heading.append(f"{s.title or '(untitled)'}", style="bold")
-    heading.append(f"  {tags}v{s.version}{'' if s.version_stated else ' (inferred)'}")
+    heading.append(printable(s.title or "(untitled)"), style="bold")
+    heading.append(printable(f"  {tags}v{s.version}{'' if s.version_stated else ' (inferred)'}"))
     heading.append(f", {len(s.patches)}/{s.total} patches")
     heading.append(", cover letter" if s.cover is not None else ", no cover letter")
     if s.base_commit:
-        heading.append(f", base {s.base_commit[:12]}")
+        heading.append(printable(f", base {s.base_commit[:12]}"))
     if s.reconstructed:
         heading.append("  [reconstructed from an archive copy]", style="magenta")
     return heading
@@ -102,18 +103,20 @@ def render_show_source(source: ShowSource, console: Console) -> None:
                 problems.append(f"{len(patch.review_comments)} review comment(s)")
             table.add_row(
                 number,
-                escape(patch.subject.title),
-                escape(patch.author.name or patch.author.email or "?"),
-                _trailer_summary(patch),
-                escape(_files(patch)),
+                escape(printable(patch.subject.title)),
+                escape(printable(patch.author.name or patch.author.email or "?")),
+                escape(printable(_trailer_summary(patch))),
+                escape(printable(_files(patch))),
                 f"+{patch.diff.added}/-{patch.diff.removed}",
-                escape("\n".join(problems)),
+                escape(printable("\n".join(problems))),
             )
         console.print(table)
         cover = source.cover(position)
         if cover is not None and cover.followup_trailers:
             given = "; ".join(f"{t.name}: {t.value}" for t in cover.followup_trailers)
-            console.print(Text(f"for the whole series (replies to the cover letter): {given}"))
+            console.print(
+                Text(printable(f"for the whole series (replies to the cover letter): {given}"))
+            )
         for p in (*s.problems, *patch_problems):
             console.print(_problem_line(p))
     for p in ingested.problems:

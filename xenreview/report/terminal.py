@@ -24,7 +24,6 @@ can move the cursor or recolour the terminal.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -34,6 +33,7 @@ from rich.text import Text
 from xenreview.ingest.model import Series, Severity
 from xenreview.pipeline import Review, SeriesReview
 from xenreview.report.review import render_findings
+from xenreview.report.safe import printable
 from xenreview.report.show_text import _problem_line, _series_heading
 from xenreview.rules.api import Finding
 
@@ -48,13 +48,6 @@ _OUTCOME_STYLE = {
     "base-missing": "red",
     "not-attempted": "dim",
 }
-# C0 and C1 controls but tab and newline, DEL, and the bidi overrides/isolates.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character shown as an escape (``\\x1b``, ``\\u202e``)."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def count_text(findings: Iterable[Finding]) -> str:
