@@ -45,10 +45,11 @@ The mini tree
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from xenreview.apply import base as base_mod
 from xenreview.apply.build import command_check, minitree_check
@@ -73,7 +74,7 @@ from xenreview.apply.tree import (
     tree_files,
     write_base,
 )
-from xenreview.diff.model import FileDiff
+from xenreview.diff.model import FileDiff, FileStatus, LineKind
 from xenreview.errors import DiffError, InputError, InternalError
 from xenreview.ingest.model import Patch, Series, Severity
 
@@ -121,25 +122,93 @@ def apply_series(
 
 
 def check_paths(series: Series) -> None:
-    """Refuse any path that could reach outside the repository."""
+    """Refuse any path that could reach outside the repository.
+
+    That is a path with ``..``, ``.`` or ``.git`` components or an absolute
+    one; a symbolic link (mode 120000) pointing outside the tree or into a
+    ``.git`` directory; and any file written through a symbolic link the
+    series made (``xen/evil -> /tmp/x`` then ``xen/evil/file``).  git itself
+    refuses to write "beyond a symbolic link"; this says why, before any
+    repository is made.
+    """
+    links: dict[str, int] = {}  # symlink made by the series -> the patch that made it
     for patch in series.patches:
         for f in patch.diff.files:
             for path in (f.source_path, f.target_path):
                 if path is not None and not _safe_path(path):
-                    raise DiffError(
-                        f"unsafe path in diff: {path!r}",
-                        source=patch.message.source or None,
-                        where=patch.message.where or f"patch {patch.number}",
+                    raise _unsafe(patch, f"unsafe path in diff: {path!r}")
+        made = _links_made(patch, links)
+        links.update(made)
+        for f in patch.diff.files:
+            for path in {f.source_path, f.target_path} - {None}:
+                assert path is not None
+                through = next((p for p in _parents(path) if p in links), None)
+                if through is not None:
+                    raise _unsafe(
+                        patch,
+                        f"{path!r} is written through the symbolic link {through!r} "
+                        f"(made by patch {links[through]}): refusing to apply",
                     )
+            if f.status is FileStatus.DELETED or f.new_mode not in (None, SYMLINK_MODE):
+                links.pop(f.path, None)  # the link is gone, or now a regular file
+
+
+SYMLINK_MODE = "120000"
+
+
+def _unsafe(patch: Patch, message: str) -> DiffError:
+    return DiffError(
+        message,
+        source=patch.message.source or None,
+        where=patch.message.where or f"patch {patch.number}",
+    )
+
+
+def _parents(path: str) -> list[str]:
+    """``a/b/c`` -> ``["a", "a/b"]``: the directories a write to ``path`` goes through."""
+    parts = path.split("/")
+    return ["/".join(parts[:k]) for k in range(1, len(parts))]
+
+
+def _links_made(patch: Patch, links: dict[str, int]) -> dict[str, int]:
+    """The symbolic links ``patch`` makes (or moves), each checked to point inside the tree."""
+    made: dict[str, int] = {}
+    for f in patch.diff.files:
+        if f.status is FileStatus.DELETED or f.target_path is None:
+            continue
+        if f.new_mode == SYMLINK_MODE:
+            target = "".join(
+                line.value for hunk in f.hunks for line in hunk.lines if line.kind is LineKind.ADDED
+            )
+            if f.hunks and not _link_inside(f.target_path, target):
+                raise _unsafe(
+                    patch,
+                    f"symbolic link {f.target_path!r} points outside the tree ({target!r}): "
+                    "refusing to apply",
+                )
+            made[f.target_path] = patch.number
+        elif f.source_path in links and f.status in (FileStatus.RENAMED, FileStatus.COPIED):
+            made[f.target_path] = patch.number  # a link the series made, moved or copied
+    return made
+
+
+def _link_inside(link: str, target: str) -> bool:
+    """Whether the link ``link -> target`` stays inside the tree (and out of ``.git``)."""
+    if not target or target.startswith("/") or "\0" in target or "\n" in target:
+        return False
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
+    parts = resolved.split("/")
+    return ".." not in parts and all(part.lower() != ".git" for part in parts)
 
 
 def _safe_path(path: str) -> bool:
-    parts = PurePosixPath(path).parts
+    # Split by hand: PurePosixPath would drop the "." and empty parts it normalises away.
+    parts = path.split("/")
     return (
-        bool(parts)
+        bool(path)
         and not path.startswith("/")
         and "\0" not in path
-        and all(part not in ("..", ".") and part.lower() != ".git" for part in parts)
+        and all(part not in ("", "..", ".") and part.lower() != ".git" for part in parts)
     )
 
 

@@ -22,6 +22,7 @@ from xenreview.apply.git import FIXED_EPOCH
 from xenreview.ingest.model import Message, Patch
 
 _FROM_LINE = re.compile(r"^(>*From )", re.MULTILINE)
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 _MBOX_SEPARATOR = "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
 
 
@@ -38,14 +39,24 @@ def mail_date(message: Message) -> str:
     return formatdate(stamp, usegmt=True)
 
 
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks as spaces: a header value must not end the header.
+
+    A name decoded from ``=?utf-8?q?Eve=0ASubject=3A_x?=`` holds a newline, which
+    would otherwise write a header (or a body) of its own into the mail git reads.
+    """
+    return " ".join(_LINE_BREAK.split(text)) if "\n" in text or "\r" in text else text
+
+
 def _author(message: Message) -> str:
     person = message.author
-    name = person.name.strip() or person.email.partition("@")[0] or "unknown"
-    email = person.email.strip() or "unknown@invalid"
+    name = _one_line(person.name).strip() or person.email.partition("@")[0] or "unknown"
+    email = _one_line(person.email).strip() or "unknown@invalid"
     return formataddr((name, email), charset="utf-8")
 
 
 def _subject(title: str) -> str:
+    title = _one_line(title)
     if title.isascii():
         return title
     return Header(title, "utf-8", maxlinelen=998).encode()

@@ -748,7 +748,20 @@ def expand_macro(macro: MacroDef, args: Sequence[str]) -> str:
             value = '"' + values.get(token, token).replace("\\", "\\\\").replace('"', '\\"') + '"'
             stringise = False
         out.append(value)
-    return re.sub(r"\s*##\s*", "", "".join(out))
+    return _paste("".join(out))
+
+
+def _paste(text: str) -> str:
+    r"""``text`` with each ``##`` and the white space around it removed (token pasting).
+
+    ``re.sub(r"\s*##\s*", "", text)`` does the same, in time quadratic in a
+    run of blanks without ``##``.
+    """
+    parts = text.split("##")
+    if len(parts) == 1:
+        return text
+    middle = (part.strip() for part in parts[1:-1])
+    return "".join([parts[0].rstrip(), *middle, parts[-1].lstrip()])
 
 
 # -- building ------------------------------------------------------------------

@@ -104,10 +104,14 @@ _ATTR_TEXT_RE = re.compile(
     + "|".join(re.escape(n) for n in ATTRIBUTE_FUNCTION_MACROS)
     + r")\s*\([^()]*\)"
 )
-_ITERATOR_RE = re.compile(rb"^[ \t]+(\w*for_each\w*)(?=[ \t]*\()")
+# The first word of an indented line, before "(": an iterator when it holds "for_each"
+# (checked apart: "\w*for_each\w*" retries every "for_each" of a long word).
+_ITERATOR_RE = re.compile(rb"^[ \t]++(\w++)(?=[ \t]*+\()")
 _VARIADIC_RE = re.compile(rb"\b(\w+)\.\.\.")
 _MACRO_NAME_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
-_FOLD_RE = re.compile(r"[ \t]*\\?\r?\n[ \t]*")
+# A line break (after an optional "\\") and the indentation after it; fold() trims the
+# blanks before it (a leading "[ \t]*" would rescan every long run of blanks).
+_FOLD_RE = re.compile(r"\\?\r?\n[ \t]*+")
 
 
 @functools.cache
@@ -149,7 +153,7 @@ def mask_source(source: bytes) -> bytes:
                     out[pos + m.start() : pos + m.end()] = b" " * (m.end() - m.start())
             if b"for_each" in line:
                 it = _ITERATOR_RE.match(line)
-                if it is not None:
+                if it is not None and b"for_each" in it.group(1):
                     width = it.end(1) - it.start(1)
                     start = pos + it.start(1)
                     out[start : start + width] = b"while" + b" " * (width - 5)
@@ -285,7 +289,10 @@ class FactCache:
 
 def fold(text: str) -> str:
     """Line breaks (and the indentation around them) folded into one space."""
-    return _FOLD_RE.sub(" ", text).strip()
+    if "\n" not in text:
+        return text.strip()
+    parts = _FOLD_RE.split(text)
+    return " ".join([*(part.rstrip(" \t") for part in parts[:-1]), parts[-1]]).strip()
 
 
 def strip_parens(text: str) -> str:

@@ -40,7 +40,7 @@ from xenreview.diff.model import (
 )
 from xenreview.errors import DiffError
 
-__all__ = ["parse_diff", "parse_diff_lines"]
+__all__ = ["MAX_DIFF_LINES", "parse_diff", "parse_diff_lines"]
 
 _DEV_NULL: Final = "/dev/null"
 
@@ -75,6 +75,11 @@ _HUNK_HEADER: Final = re.compile(
 )
 _HUNK_MARKS: Final = frozenset("+- \\")
 _NOT_A_HUNK_LINE: Final = "?"  # prefixed to a line unidiff must refuse as a hunk line
+MAX_DIFF_LINES: Final = 100_000
+"""Most lines one patch's diff may have (about 4 MB of C).  Every later stage
+(apply, the rules, the reports) costs time and memory per diff line: at this
+size a review takes seconds; a hostile 100 MB diff would take minutes and
+gigabytes.  A longer diff is a DiffError, recorded on its patch."""
 _KINDS: Final = {
     "+": LineKind.ADDED,
     "-": LineKind.REMOVED,
@@ -191,6 +196,13 @@ def _parse(
     first_line: int,
     keep_lines: bool = True,
 ) -> Diff:
+    if len(lines) > MAX_DIFF_LINES:
+        raise DiffError(
+            f"the diff has {len(lines):,} lines, more than the {MAX_DIFF_LINES:,} one patch "
+            "may have (a patch that large is not reviewed line by line)",
+            source=source,
+            where=_place(where, first_line + MAX_DIFF_LINES),
+        )
     # unidiff takes an empty context line only as "\n", and these lines have no
     # line end: empty lines (context lines whose space a mailer dropped) are
     # handed to it as " " instead.

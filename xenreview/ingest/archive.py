@@ -109,7 +109,9 @@ _DIFFSTAT_SUMMARY = re.compile(r"\d{1,9} files? changed\b")
 _HUNK = re.compile(r"^@@ -(\d{1,9})(?:,(\d{1,9}))?(?: \+(\d{1,9})(?:,(\d{1,9}))?)?")
 _PERCENT = re.compile(r"[0-9]{1,3}%?")
 _INDEX = re.compile(r"^index ([0-9a-fA-F]{4,64})\.\.([0-9a-fA-F]{4,64})(?: +([0-7]{6}))?\s*$")
-_OBFUSCATED = re.compile(r"@[x.]*x{3,}[x.]*>?$", re.IGNORECASE)
+# "@xxxx.xxx>" at the end (the archive hid the domain): the run is checked for "xxx"
+# apart, as "[x.]*x{3,}[x.]*" tries every split of a long run (cubic).
+_OBFUSCATED = re.compile(r"@([x.]*+)>?$", re.IGNORECASE)
 # The name keeps its trailing blanks (the caller strips it): linear on long blank runs.
 _NAME_ADDR = re.compile(r'^\s*+"?(?P<name>[^"<>]*+)"?\s*+<(?P<addr>[^<>]*+)>\s*+$')
 _PERSON_NAME = re.compile(r"^[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,3}$")
@@ -284,6 +286,7 @@ def recover(raw: RawMail) -> Recovered:
     quoted = _split_quoted_patch(lines[page.quote_start : page.diff_start])
     shift, shift_how = _archive_shift(lines, page, quoted.notes)
     parsed = _parse_diff(lines, page, quoted.diffstat_paths, found)
+    _keep_inside(parsed, found)
     if not any(f.hunks or f.binary for f in parsed.files):
         raise InputError(
             "no quoted patch found in this web-archive copy (diff lines without any hunk)",
@@ -870,6 +873,42 @@ def _git_paths(rest: str) -> tuple[str | None, str | None]:
     return source or None, target or source or None
 
 
+_NO_PATH: Final = "(no usable path)"
+
+
+def _inside_tree(path: str) -> bool:
+    """The diff layer's rule: no absolute path, no ``..`` or ``.git`` component, no NUL."""
+    parts = path.split("/")
+    return (
+        not path.startswith("/")
+        and "\0" not in path
+        and ".." not in parts
+        and all(part.lower() != ".git" for part in parts)
+    )
+
+
+def _keep_inside(parsed: _ParsedDiff, found: _Findings) -> None:
+    """Drop the paths that leave the tree, as a mail's diff would be refused for them.
+
+    A file left with no path at all is named :data:`_NO_PATH` (and its quoted
+    lines tied to no path), so every recovered file still has a name.
+    """
+    for builder in parsed.files:
+        for side in ("source_path", "target_path"):
+            path = getattr(builder, side)
+            if path is not None and not _inside_tree(path):
+                found.problem(
+                    "unsafe-path",
+                    f"the quoted diff names {path[:80]!r}, outside the tree: the path is dropped",
+                    None,
+                    Severity.WARNING,
+                )
+                setattr(builder, side, None)
+        if builder.source_path is None and builder.target_path is None:
+            builder.target_path = _NO_PATH
+            builder.known_path = False
+
+
 def _side_path(value: str, prefix: str) -> str | None:
     path = value.split("\t", 1)[0].rstrip()
     if path == "/dev/null":
@@ -1051,7 +1090,7 @@ def _author(lines: Sequence[str], page: _Page, quoted: _Quoted, found: _Findings
         found.miss("author name")
     if not email:
         found.miss("author e-mail")
-    elif _OBFUSCATED.search(email):
+    elif _obfuscated(email):
         found.miss("author e-mail (obfuscated by the archive)")
         found.problem(
             "obfuscated-address",
@@ -1091,6 +1130,11 @@ def _person(text: str) -> Person | None:
     if "@" in text and " " not in text:
         return Person(name="", email=text)
     return Person(name=text.strip('"'), email="")
+
+
+def _obfuscated(email: str) -> bool:
+    match = _OBFUSCATED.search(email)
+    return match is not None and "xxx" in match.group(1).lower()
 
 
 def _strip_angles(value: str) -> str:

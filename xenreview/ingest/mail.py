@@ -469,8 +469,9 @@ def _kind(part: EmailMessage) -> str | None:
     return None
 
 
-def _decode_transfer(cte: str | None, body: bytes, notes: _Notes) -> bytes:
-    encoding = (cte or "").strip().lower()
+def _decode_transfer(cte: object, body: bytes, notes: _Notes) -> bytes:
+    # A str, or an email.header.Header when the value has 8-bit bytes: str() reads both.
+    encoding = str(cte).strip().lower() if cte is not None else ""
     if encoding == "quoted-printable":
         return quopri.decodestring(body)
     if encoding == "base64":

@@ -39,7 +39,11 @@ _KNOWN_TAGS: Final = {"patch": "PATCH", "rfc": "RFC", "resend": "RESEND"}
 # of blanks without a line break: quadratic on hostile subjects).
 _FOLD = re.compile(r"[\r\n]\s*+")
 # "Re:", "RE:", "Aw:", "Fwd:", "Fw:", "Sv:", "Antw:", with "Re[2]:" / "Re^2:" counts.
-_REPLY = re.compile(r"(?:re|aw|fwd?|sv|antw)[ \t]*(?:\[\d{1,4}\]|\^\d{1,4})?[ \t]*:", re.IGNORECASE)
+# Possessive blanks: two "[ \t]*" around an optional count would retry every split of
+# a long run of blanks.
+_REPLY = re.compile(
+    r"(?:re|aw|fwd?|sv|antw)[ \t]*+(?:\[\d{1,4}\]|\^\d{1,4})?[ \t]*+:", re.IGNORECASE
+)
 _TOKEN_SPLIT = re.compile(r"[\s,]+")
 # Bounded digit runs: int() of a huge digit string would raise (and be slow).
 _VERSION = re.compile(r"[vV](\d{1,6}(?:\.\d{1,6}){0,3})")
