@@ -1,3 +1,3 @@
-from xenreview.cli import main
+from xenreview.entry import main
 
 main()

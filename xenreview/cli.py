@@ -615,6 +615,15 @@ def model(
         Path | None,
         typer.Option("--emit-promela", help="Also write the configured model in Promela to FILE."),
     ] = None,
+    max_states: Annotated[
+        int | None,
+        typer.Option(
+            "--max-states",
+            min=1,
+            help="Stop the search after N states (default 2,000,000): undecided properties "
+            "are reported unknown.",
+        ),
+    ] = None,
     max_bytes: MaxBytesOpt = None,
     max_patches: MaxPatchesOpt = None,
 ) -> None:
@@ -671,6 +680,7 @@ def model(
                 symmetry=not no_symmetry,
                 engine=engine.value,
                 progress=progress,
+                max_states=max_states,
             )
         )
     if progress is not None:
@@ -881,6 +891,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         _main(args, debug)
     finally:
+        if argv is None:
+            # A process of its own (the console script): the run is over, and a
+            # Ctrl-C from now on must not turn the exit into a traceback.
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         if collecting:  # in-process callers (tests) get their collector back
             gc.enable()
 
@@ -889,6 +905,8 @@ def _main(args: list[str], debug: bool) -> NoReturn:
     try:
         code = app(args=args, prog_name="xenreview", standalone_mode=False)
     except typer.Exit as exc:
+        if exc.exit_code == EXIT_INTERRUPTED:  # Ctrl-C while typer parses the command line
+            _error("interrupted")
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:  # typer's usage errors (bad option, missing argument)
         message = exc.format_message()
@@ -912,4 +930,6 @@ def _main(args: list[str], debug: bool) -> NoReturn:
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         sys.exit(EXIT_INTERNAL)
+    if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into this return value
+        _error("interrupted")
     sys.exit(code if isinstance(code, int) else EXIT_OK)

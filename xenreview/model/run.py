@@ -190,8 +190,14 @@ def run_model(
     symmetry: bool = True,
     engine: str = "python",
     progress: Callable[[Progress], None] | None = None,
+    max_states: int | None = None,
 ) -> ModelRun:
-    """Check ``target`` in the named scenario (with overrides) with one engine."""
+    """Check ``target`` in the named scenario (with overrides) with one engine.
+
+    ``max_states`` bounds the Python engine's search (default: the checker's
+    :data:`~xenreview.model.checker.DEFAULT_MAX_STATES`); a property the
+    bounded search could not decide is "unknown", with the bound as reason.
+    """
     chosen = scenario(scenario_name)
     config = configuration(scenario_name, guests, pcpus)
     facts = chosen.facts(target.facts)
@@ -200,7 +206,10 @@ def run_model(
         return _run_spin(target, scenario_name, config, facts, chosen.design is not None, absent)
     if engine != "python":
         raise UsageError(f"no engine {engine!r}; known: python, spin", source="--engine")
-    result = check_suspend(config, facts, symmetry=symmetry, progress=progress)
+    from xenreview.model.checker import DEFAULT_MAX_STATES, Bounds
+
+    bounds = Bounds(max_states=max_states if max_states is not None else DEFAULT_MAX_STATES)
+    result = check_suspend(config, facts, symmetry=symmetry, progress=progress, bounds=bounds)
     lines = []
     for res in result.results:
         if absent is not None and res.name in HOST_SUSPEND_PROPERTIES:
