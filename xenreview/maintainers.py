@@ -134,7 +134,8 @@ __all__ = [
 REST_NAME: Final = "THE REST"
 ACK_TRAILERS: Final = ("Acked-by", "Reviewed-by")
 
-_FIELD: Final = re.compile(r"([A-Z]):[ \t]*(.*?)[ \t]*")
+# The value is blanks and other characters taken together (possessive): no backtracking.
+_FIELD: Final = re.compile(r"([A-Z]):[ \t]*+((?:[ \t]*+[^ \t\n])*+)[ \t]*+")
 _KNOWN_FIELDS: Final = frozenset("MRSFXKL")
 _KEPT_FIELDS: Final = frozenset("WTQBCPNV")
 _WILDCARD: Final = re.compile(r"[*?\[]")

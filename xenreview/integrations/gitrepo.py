@@ -39,7 +39,8 @@ _LOCATION_VARS = (
     "GIT_PREFIX",
     "GIT_CEILING_DIRECTORIES",
 )
-_IDENT = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>")
+# The blanks before "<" are read once, from their first one (the lookbehind).
+_IDENT = re.compile(r"^(?P<name>.*?)(?<!\s)\s*+<(?P<email>[^<>]*+)>")
 
 # How the staged change is asked for: plain unified diff with a/ b/ prefixes
 # whatever the user's configuration says, renames found, no external diff

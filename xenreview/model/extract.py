@@ -130,13 +130,13 @@ HOST_SUSPEND_PROPERTIES = frozenset(
 _HOST_SUSPEND_NAME = re.compile(r"^(?:system|host|xen|machine|arch)_suspend$|^enter_state$")
 _SMC_CALL = re.compile(r"smc|smccc|hvc", re.IGNORECASE)
 _HWDOM = re.compile(r"\bhardware_domain\b|\bhwdom\b")
-_IS_HWDOM = re.compile(r"(?<![!\w])\s*is_hardware_domain\s*\(")
+_IS_HWDOM = re.compile(r"(?<![!\w])is_hardware_domain\s*+\(")
 _NOT_HWDOM = re.compile(r"!\s*is_hardware_domain\s*\(")
-_IS_CONTROL = re.compile(r"(?<![!\w])\s*is_control_domain\s*\(")
+_IS_CONTROL = re.compile(r"(?<![!\w])is_control_domain\s*+\(")
 _SUSPEND_EXCLUDED = re.compile(r"!=\s*SHUTDOWN_suspend\b|\bSHUTDOWN_suspend\s*!=")
 _SUSPEND_ONLY = re.compile(r"==\s*SHUTDOWN_suspend\b|\bSHUTDOWN_suspend\s*==")
 _IRQ_MOVE = re.compile(r"irq\w*(?:affinit|migrat|move)|(?:migrat|move|fixup)\w*irq", re.IGNORECASE)
-_INT = re.compile(r"^\s*\(?\s*(\d+)[uU]?\s*\)?\s*$")
+_INT = re.compile(r"^\s*+\(?\s*+(\d++)[uU]?\s*+\)?\s*+$")
 
 _RESUME_PRIMITIVES = ("domain_resume",)
 _MACHINE_STOPS = ("machine_restart", "machine_halt", "machine_power_off")
@@ -318,10 +318,15 @@ class _Extractor:
         if self.is_host_suspend(name):
             return name
         paths = self.arm.reach([name], kinds=(EdgeKind.CALL,), tasklets=True)
-        for reached, path in sorted(paths.items(), key=lambda item: (len(item[1]), item[0])):
-            if len(path) - 1 <= _SEARCH_DEPTH and reached != name and self.is_host_suspend(reached):
-                return reached
-        return None
+        # Breadth-first order: paths never get shorter, so only the first levels are built.
+        best: tuple[int, str] | None = None
+        for reached in paths:
+            depth = len(paths[reached]) - 1
+            if depth > _SEARCH_DEPTH:
+                break
+            if reached != name and self.is_host_suspend(reached):
+                best = min(best or (depth, reached), (depth, reached))
+        return best[1] if best is not None else None
 
     # -- SYSTEM_SUSPEND --------------------------------------------------------------------
 

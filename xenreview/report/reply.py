@@ -116,7 +116,10 @@ _RE_PREFIX = re.compile(r"^(?:\s*re\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _ADDR_SPEC = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})*$")
-_MSGID = re.compile(r"^[!-;=?-~]+@[!-;=?-~]+$")  # printable ASCII without "<", ">" or blanks
+# Printable ASCII without "<", ">" or blanks, an "@" neither first nor last (checked in one
+# pass: the lookahead reads the characters, then the first "@" after the first one is found;
+# "\Z", not "$": a last line break is not let through into a header).
+_MSGID = re.compile(r"^(?=[!-;=?-~]++\Z)[!-;=?-~][^@]*+@[!-;=?-~]")
 _FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

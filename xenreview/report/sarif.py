@@ -69,7 +69,7 @@ _NOTIFICATION_INDEX = {name: k for k, (name, _) in enumerate(_NOTIFICATIONS)}
 _STEP = re.compile(r"^step (\d+): (.*)$", re.DOTALL)
 _THEN = "then: "
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_LINK_END = re.compile(r"(\\*)\]\(")
+_LINK_END = re.compile(r"(?<!\\)(\\*+)\]\(")  # from the first backslash of a run only
 
 
 # -- text ----------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
-from xenreview.code.facts import EdgeKind, EntryKind, TreeFacts
+from xenreview.code.facts import EdgeKind, EntryKind, ShortestPaths, TreeFacts
 from xenreview.code.flow import FlowWalk
 from xenreview.code.model import (
     Branch,
@@ -765,9 +765,9 @@ def _privileged_calls(function: Function) -> frozenset[tuple[int, int]]:
 
 _LABELS = re.compile(r"^(?:(?:case\s+[^:]+|default|[A-Za-z_]\w*)\s*:(?!:)\s*)+")
 _DECLARATION = re.compile(
-    r"^\s*(?:(?:const|static|volatile|unsigned|signed|struct|union|enum)\s+)*"
-    r"[A-Za-z_]\w*(?:\s+|\s*\*+\s*)(?:const\s+)?\**\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*=\s*"
-    r"([^;]+);",
+    r"^\s*+(?:(?:const|static|volatile|unsigned|signed|struct|union|enum)\s++)*"
+    r"[A-Za-z_]\w*+(?:\s++|\s*+\*++\s*+)(?:const\s++)?\**+\s*+([A-Za-z_]\w*+)"
+    r"\s*+(?:\[[^\]]*+\])?\s*+=([^;]++);",
 )
 
 
@@ -995,22 +995,27 @@ class ArmTree:
         tasklets: bool = False,
         blocked: Iterable[str] = (),
     ) -> Mapping[str, tuple[str, ...]]:
-        """Name -> a shortest path from ``roots`` (breadth first, deterministic)."""
+        """Name -> a shortest path from ``roots`` (breadth first, deterministic).
+
+        One parent per name is kept, each path built when asked for
+        (:class:`~xenreview.code.facts.ShortestPaths`): memory linear in the
+        names reached, even along a long call chain.
+        """
         graph = self.adjacency(frozenset(kinds), tasklets)
         stop = frozenset(blocked)
-        paths: dict[str, tuple[str, ...]] = {}
+        parent: dict[str, str | None] = {}
         queue: deque[str] = deque()
         for root in roots:
-            if root not in paths and root not in stop:
-                paths[root] = (root,)
+            if root not in parent and root not in stop:
+                parent[root] = None
                 queue.append(root)
         while queue:
             current = queue.popleft()
             for callee in graph.get(current, ()):
-                if callee not in paths and callee not in stop:
-                    paths[callee] = (*paths[current], callee)
+                if callee not in parent and callee not in stop:
+                    parent[callee] = current
                     queue.append(callee)
-        return MappingProxyType(paths)
+        return ShortestPaths(parent)
 
     def _cached_reach(
         self, name: str, make: Callable[[], Mapping[str, tuple[str, ...]]]
@@ -1089,11 +1094,11 @@ class ArmTree:
         """What any guest, without privilege, can make run within its trap."""
 
         def make() -> Mapping[str, tuple[str, ...]]:
-            paths: dict[str, tuple[str, ...]] = {}
+            parent: dict[str, str | None] = {}  # paths built on demand, as in reach()
             queue: deque[str] = deque()
             for root in self._entry_roots():
-                if root not in paths:
-                    paths[root] = (root,)
+                if root not in parent:
+                    parent[root] = None
                     queue.append(root)
             registered = self.adjacency(frozenset((EdgeKind.MEMBER, EdgeKind.TABLE)), False)
             while queue:
@@ -1107,14 +1112,14 @@ class ArmTree:
                         if call.kind is CallKind.FUNCTION and self.facts.functions(call.callee):
                             targets = (call.callee,)
                         for target in targets:
-                            if target not in paths:
-                                paths[target] = (*paths[current], target)
+                            if target not in parent:
+                                parent[target] = current
                                 queue.append(target)
                 for target in registered.get(current, ()):
-                    if target not in paths:
-                        paths[target] = (*paths[current], target)
+                    if target not in parent:
+                        parent[target] = current
                         queue.append(target)
-            return MappingProxyType(paths)
+            return ShortestPaths(parent)
 
         return self._cached_reach("unprivileged", make)
 

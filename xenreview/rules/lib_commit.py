@@ -80,10 +80,30 @@ DOC_ONLY_FILES: Final = frozenset({"MAINTAINERS", "CHANGELOG.md", "SUPPORT.md", 
 
 # -- the subject's area ---------------------------------------------------------
 
-_SEGMENT: Final = re.compile(
-    r"[A-Za-z0-9_.{}*+-][A-Za-z0-9_./{}*+-]*"
-    r"(?:(?:,[ \t]?|[ \t]*[&+][ \t]*|/)[A-Za-z0-9_.{}*+-][A-Za-z0-9_./{}*+-]*)*"
+# A segment is ``W(?:(?:,[ \t]?|[ \t]*[&+][ \t]*|/)W)*``, W a word ``[A-Za-z0-9_.{}*+-]``
+# then ``[A-Za-z0-9_./{}*+-]*``.  As a regular expression it backtracks exponentially ("+"
+# and "/" both join words and belong to them: 2 s on 48 characters), so it is read by
+# _is_segment, one character at a time, keeping every state the text can be in.
+_WORD_FIRST: Final = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.{}*+-"
 )
+_WORD_CHAR: Final = _WORD_FIRST | {"/"}
+_SEGMENT_MOVES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    # state: (kind of character, next state)...
+    "start": (("first", "word"),),
+    "word": (
+        ("char", "word"),
+        (",", "comma"),
+        ("blank", "blanks"),
+        ("&+", "joiner"),
+        ("/", "slash"),
+    ),
+    "comma": (("blank", "comma blank"), ("first", "word")),
+    "comma blank": (("first", "word"),),
+    "blanks": (("blank", "blanks"), ("&+", "joiner")),
+    "joiner": (("blank", "joiner"), ("first", "word")),
+    "slash": (("first", "word"),),
+}
 _MAX_AREA: Final = 48
 
 _ARCH_WORDS: Final[dict[str, str]] = {
@@ -163,11 +183,30 @@ def area_chain(title: str) -> tuple[str, ...]:
         head, sep, tail = rest.partition(":")
         if not sep or not tail[:1].isspace() or len(head) > _MAX_AREA:
             break
-        if _SEGMENT.fullmatch(head) is None:
+        if not _is_segment(head):
             break
         chain.append(head)
         rest = tail.lstrip()
     return tuple(chain)
+
+
+def _is_segment(head: str) -> bool:
+    """``head`` is one area segment (see ``_SEGMENT_MOVES``), read in linear time."""
+    states = {"start"}
+    for ch in head:
+        kinds = {
+            "first" if ch in _WORD_FIRST else "",
+            "char" if ch in _WORD_CHAR else "",
+            "blank" if ch in " \t" else "",
+            "&+" if ch in ("&", "+") else "",
+            ch,
+        }
+        states = {
+            after for state in states for kind, after in _SEGMENT_MOVES[state] if kind in kinds
+        }
+        if not states:
+            return False
+    return "word" in states
 
 
 def _words(area: str) -> list[str]:
@@ -245,12 +284,27 @@ def is_email(address: str) -> bool:
     return _EMAIL.fullmatch(address) is not None
 
 
-_VIA: Final = re.compile(r"\s+via\s+\S.*$", re.IGNORECASE)
+_VIA: Final = re.compile(r"(?<!\s)\s++via\s++\S", re.IGNORECASE)
+
+
+def _without_via(name: str) -> str:
+    """``name`` without its first `` via X...`` running to the end (``\\s+via\\s+\\S.*$``).
+
+    In linear time: each blank run is read once, and where a line break
+    (other than a last one) follows is found once, not from every ``via``.
+    """
+    last_break = name.rfind("\n", 0, len(name) - 1)
+    pos = 0
+    while (match := _VIA.search(name, pos)) is not None:
+        if match.end() > last_break:
+            return name[: match.start()] + ("\n" if name.endswith("\n") else "")
+        pos = match.start() + 1
+    return name
 
 
 def _norm_name(name: str) -> str:
     """Lower-cased, blanks collapsed, a mailing list's ``via Xen-devel`` dropped."""
-    return " ".join(_VIA.sub("", name).lower().split())
+    return " ".join(_without_via(name).lower().split())
 
 
 def same_person(a: Person, b: Person, *, by_name: bool = True) -> bool:

@@ -35,9 +35,8 @@ _ITERATOR = re.compile(r"(?:\w+_)?for_each(?:_\w+)?\Z")
 _SPECIAL = re.compile(r"/[*/]|[\"']")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _CHAR_LITERAL = re.compile(r"'(?:\\.[^'\n]{0,7}|[^\\'\n])'")
-_STAR_TEXT = re.compile(r"\s*\*(?:\s+[^;]*[^;,)\s]|)\s*\Z")
+_STAR_TEXT = re.compile(r"\s*+\*(?:\s++[^;]*[^;,)\s]|)\s*+\Z")
 _STAR_ANY = re.compile(r"( *)\*(?:\s|\Z)")
-_WORD_BEFORE = re.compile(r"(\w+)\s*\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +318,19 @@ def matching_close(lines: Sequence[CLine], index: int, column: int) -> tuple[int
 
 
 def word_before(code: str, column: int) -> str | None:
-    """The identifier right before ``column`` (blanks between allowed)."""
-    m = _WORD_BEFORE.search(code, 0, column)
-    return m.group(1) if m is not None else None
+    """The identifier right before ``column`` (blanks between allowed).
+
+    Read backwards from ``column`` (a search for ``(\\w+)\\s*\\Z`` would try
+    every start before it: quadratic on a long word); ``\\w`` is
+    ``isalnum()`` or ``_``, ``\\s`` is ``isspace()``.
+    """
+    end = max(0, min(column, len(code)))
+    while end > 0 and code[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and (code[start - 1].isalnum() or code[start - 1] == "_"):
+        start -= 1
+    return code[start:end] if start < end else None
 
 
 def is_iterator(word: str) -> bool:
