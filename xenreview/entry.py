@@ -8,6 +8,7 @@ down, would otherwise end in a Python traceback or a bare SIGINT status.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from typing import NoReturn
@@ -34,6 +35,10 @@ def main() -> NoReturn:
 def _exit(code: int) -> NoReturn:
     # From here on a Ctrl-C cannot turn the exit into a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(BrokenPipeError, ValueError, OSError):
-        sys.stdout.flush()
-    sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+            stream.flush()
+    # The run has cleaned up after itself (temporary repositories, files);
+    # leave without the interpreter's shutdown, where a late Ctrl-C would
+    # still end the process by the signal instead of this exit code.
+    os._exit(code)
