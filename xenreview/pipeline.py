@@ -76,8 +76,8 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
-class _Stage:
-    """The rule stage's inputs, prepared once per run."""
+class RuleStage:
+    """The rule stage's inputs, prepared once per run (also by the hooks)."""
 
     rules: tuple[LoadedRule, ...]
     selection: Selection
@@ -85,7 +85,7 @@ class _Stage:
     load_errors: tuple[ToolError, ...]
 
 
-def _prepare_rules(settings: Settings, catalogue: Catalogue | None) -> _Stage:
+def prepare_rules(settings: Settings, catalogue: Catalogue | None) -> RuleStage:
     from xenreview.rules.baseline import read_baseline
     from xenreview.rules.finder import find_rules
     from xenreview.rules.selection import Selection, check_selectors, select_rules
@@ -96,11 +96,13 @@ def _prepare_rules(settings: Settings, catalogue: Catalogue | None) -> _Stage:
     failed = [e.code for e in catalogue.errors if e.code is not None]
     check_selectors(selection, catalogue.rules, failed)
     baseline = read_baseline(settings.baseline) if settings.baseline is not None else None
-    return _Stage(select_rules(catalogue.rules, selection), selection, baseline, catalogue.errors)
+    return RuleStage(
+        select_rules(catalogue.rules, selection), selection, baseline, catalogue.errors
+    )
 
 
 def _check_series(
-    stage: _Stage,
+    stage: RuleStage,
     item: SeriesReview,
     all_series: tuple[Series, ...],
     settings: Settings,
@@ -160,7 +162,7 @@ def _with_acks(item: SeriesReview) -> SeriesReview:
     return replace(item, acks=ack_table(item.series, maintainers))
 
 
-def _fact_cache(stage: _Stage, items: list[SeriesReview]) -> FactCache | None:
+def _fact_cache(stage: RuleStage, items: list[SeriesReview]) -> FactCache | None:
     """One parse cache for every tree of the run (each blob parsed once), if any rule reads C."""
     from xenreview.rules.runner import needs_tree
 
@@ -174,7 +176,7 @@ def _fact_cache(stage: _Stage, items: list[SeriesReview]) -> FactCache | None:
 
 
 def _run_rules(
-    stage: _Stage, items: list[SeriesReview], ingested: Ingested, settings: Settings
+    stage: RuleStage, items: list[SeriesReview], ingested: Ingested, settings: Settings
 ) -> Review:
     from xenreview.rules.baseline import apply_baseline, write_baseline
 
@@ -231,7 +233,7 @@ def review(
     """
     from xenreview.ingest import ingest
 
-    stage = _prepare_rules(settings, catalogue) if rules else None
+    stage = prepare_rules(settings, catalogue) if rules else None
     ingested = ingest(specs, settings, git_range=git_range, repo=repo, stdin=stdin)
     if options.enabled and options.keep is not None and len(ingested.series) > 1:
         raise UsageError(

@@ -40,6 +40,7 @@ from xenreview.integrations.staged import (
     staged_facts,
     staged_series,
 )
+from xenreview.pipeline import RuleStage, prepare_rules
 from xenreview.rules.api import Finding, LoadedRule, Scope, TreeReader
 from xenreview.rules.outcome import RuleSkip, ToolError, ToolNote
 from xenreview.settings import Settings
@@ -47,7 +48,6 @@ from xenreview.settings import Settings
 if TYPE_CHECKING:
     from xenreview.rules.finder import Catalogue
     from xenreview.rules.runner import FactsFor
-    from xenreview.rules.selection import Selection
 
 __all__ = [
     "HookResult",
@@ -143,33 +143,13 @@ def b4_rules(rules: Sequence[LoadedRule]) -> tuple[LoadedRule, ...]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    rules: tuple[LoadedRule, ...]  # selected by the user, before the hook's own choice
-    selection: Selection
-    baseline: frozenset[str] | None
-    load_errors: tuple[ToolError, ...]
-
-
-def _prepare(settings: Settings, catalogue: Catalogue | None) -> _Prepared:
+def _prepare(settings: Settings, catalogue: Catalogue | None) -> RuleStage:
     """The user's selection (config and options) of the catalogue; fails fast on a typo."""
-    from xenreview.rules.baseline import read_baseline
-    from xenreview.rules.finder import find_rules
-    from xenreview.rules.selection import Selection, check_selectors, select_rules
-
-    if catalogue is None:
-        catalogue = find_rules(settings.rules_dirs)
-    selection = Selection.from_settings(settings)
-    failed = [e.code for e in catalogue.errors if e.code is not None]
-    check_selectors(selection, catalogue.rules, failed)
-    baseline = read_baseline(settings.baseline) if settings.baseline is not None else None
-    return _Prepared(
-        select_rules(catalogue.rules, selection), selection, baseline, catalogue.errors
-    )
+    return prepare_rules(settings, catalogue)
 
 
 def _run(
-    prepared: _Prepared,
+    prepared: RuleStage,
     rules: tuple[LoadedRule, ...],
     series: Series,
     settings: Settings,
