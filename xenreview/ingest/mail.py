@@ -630,8 +630,18 @@ def _leaves(
         out.append((kind, part))
 
 
+def _raw_payload(part: EmailMessage) -> object:
+    """The payload as the parser stored it: 8-bit bytes kept surrogate-escaped.
+
+    Not ``get_payload()``: on such bytes it decodes with the part's own
+    charset, which may name a codec that cannot decode with "replace"
+    (``idna``, ``punycode``: found by fuzzing).
+    """
+    return getattr(part, "_payload", None)
+
+
 def _payload_bytes(part: EmailMessage) -> bytes:
-    payload = part.get_payload()
+    payload = _raw_payload(part)
     if not isinstance(payload, str):
         return b""
     try:
@@ -760,7 +770,7 @@ def _header_message(data: bytes) -> tuple[EmailMessage, bytes]:
     """The header block parsed by the email package, and the raw body bytes."""
     end = _body_offset(data)
     headers = _PARSER.parsebytes(data[:end], headersonly=True)
-    rest = headers.get_payload()
+    rest = _raw_payload(headers)
     if isinstance(rest, str) and rest:
         # A line that is not a header ended the block early: it is body.
         return headers, _payload_bytes(headers) + data[end:]
