@@ -229,13 +229,9 @@ class _RuleOptions:
 
 
 def _selectors(values: list[str] | None) -> tuple[str, ...] | None:
-    """``--select A,B --select C`` as ``("A", "B", "C")``; None when not given."""
-    if not values:
-        return None
-    out = tuple(item.strip() for value in values for item in value.split(",") if item.strip())
-    if not out:
-        raise UsageError("--select and --ignore need rule codes, prefixes, names or families")
-    return out
+    from xenreview.rules.selection import parse_selectors
+
+    return parse_selectors(values)
 
 
 def _ingest_settings(

@@ -69,12 +69,9 @@ RulesDirOpt = Annotated[
 
 
 def _selectors(values: list[str] | None) -> tuple[str, ...] | None:
-    if not values:
-        return None
-    out = tuple(item.strip() for value in values for item in value.split(",") if item.strip())
-    if not out:
-        raise UsageError("--select and --ignore need rule codes, prefixes, names or families")
-    return out
+    from xenreview.rules.selection import parse_selectors
+
+    return parse_selectors(values)
 
 
 def _settings(

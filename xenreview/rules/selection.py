@@ -182,3 +182,13 @@ def at_or_above(severity: Severity, threshold: str) -> bool:
 def failing(findings: Iterable[Finding], threshold: str) -> list[Finding]:
     """The unsuppressed findings at or above ``threshold``."""
     return [f for f in findings if f.suppressed is None and at_or_above(f.severity, threshold)]
+
+
+def parse_selectors(values: Iterable[str] | None) -> tuple[str, ...] | None:
+    """``--select A,B --select C`` as ``("A", "B", "C")``; None when not given."""
+    if not values:
+        return None
+    out = tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+    if not out:
+        raise UsageError("--select and --ignore need rule codes, prefixes, names or families")
+    return out
